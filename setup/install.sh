@@ -190,7 +190,7 @@ main() {
     install_venv
     start_postgresql
     write_config "$RUNTIME_DIR/odoo.conf" "$DB_NAME"
-    write_config "$RUNTIME_DIR/odoo-test.conf" "$TEST_DB_NAME"
+    write_config "$TEST_CONFIG" "$TEST_DB_NAME"
     command -v wkhtmltopdf >/dev/null || fail "wkhtmltopdf missing" "install Debian's wkhtmltopdf"
     step "Runtime ready: $(grep odoo-19 "$(odoo_dir)/DEBIAN-PACKAGES"), $("$VENV_LINK/bin/python" -V), config in $RUNTIME_DIR"
 }

@@ -1,0 +1,245 @@
+from odoo import api, fields, models
+from odoo.tools import email_normalize
+
+KINDS = [
+    ("complaint", "Complaint"),
+    ("suggestion", "Suggestion"),
+    ("praise", "Praise"),
+    ("criticism", "Criticism"),
+    ("question", "Question"),
+    ("technical_support", "Technical Support"),
+    ("product_request", "Product Request"),
+    ("other", "Other"),
+]
+
+CHANNELS = [
+    ("hotline", "Hotline"),
+    ("email", "Email"),
+    ("web", "Web Form / Portal"),
+    ("in_person", "In Person"),
+    ("event_survey", "Event Questionnaire"),
+    ("mass_media", "Mass Media"),
+    ("third_party", "Third Party"),
+    ("other", "Other"),
+]
+
+STATES = [
+    ("new", "New"),
+    ("classified", "Classified"),
+    ("assigned", "Assigned"),
+    ("in_progress", "In Progress"),
+    ("resolved", "Resolved"),
+    ("waiting", "Waiting for Confirmation"),
+    ("closed", "Closed"),
+    ("reopened", "Reopened"),
+    ("escalated", "Escalated"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class CustomerFeedbackTicket(models.Model):
+    """A piece of customer feedback and its handling: the reception slip.
+
+    The workflow, routing, deadlines, escalation and customer confirmation
+    live in their own files (customer_feedback_ticket_*.py), one rule each.
+    """
+
+    _name = "customer.feedback.ticket"
+    _description = "Feedback Ticket"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+    _primary_email = "partner_email"
+
+    # Tickets somebody still has to work on (used by counters and filters).
+    OPEN_STATES = ("new", "classified", "assigned", "in_progress", "reopened", "escalated")
+
+    name = fields.Char(
+        "Reference", required=True, readonly=True, copy=False, index="trigram", default="/"
+    )
+    title = fields.Char(required=True, index="trigram", tracking=True)
+    description = fields.Html(sanitize_style=True)
+    kind = fields.Selection(KINDS, required=True, default="other", index=True, tracking=True)
+    channel = fields.Selection(CHANNELS, required=True, default="other", index=True)
+    state = fields.Selection(
+        STATES, required=True, default="new", readonly=True, copy=False, index=True,
+        tracking=True, group_expand=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    color = fields.Integer(related="priority_id.color")
+    tag_ids = fields.Many2many("customer.feedback.tag", string="Tags")
+
+    # Customer: name, phone and email are kept even without a contact record.
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", index=True, tracking=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True,
+        string="Customer Company",
+    )
+    partner_name = fields.Char(
+        "Customer Name", compute="_compute_partner_contact", store=True, readonly=False
+    )
+    partner_email = fields.Char(
+        "Customer Email", compute="_compute_partner_contact", store=True, readonly=False
+    )
+    partner_phone = fields.Char(
+        "Customer Phone", compute="_compute_partner_contact", store=True, readonly=False
+    )
+
+    # Reception
+    date_received = fields.Datetime(
+        "Received On", required=True, default=fields.Datetime.now, index=True, copy=False
+    )
+    user_received_id = fields.Many2one(
+        "res.users", "Received By", default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+    )
+    received_by_function = fields.Char(related="user_received_id.partner_id.function",
+                                       string="Receiver's Job Position")
+    received_by_phone = fields.Char(related="user_received_id.partner_id.phone",
+                                    string="Receiver's Phone")
+    received_by_email = fields.Char(related="user_received_id.email", string="Receiver's Email")
+
+    # What it is about
+    category_id = fields.Many2one(
+        "customer.feedback.category", "Category", index=True, tracking=True, check_company=True
+    )
+    product_id = fields.Many2one("product.product", "Product", check_company=True)
+    quantity = fields.Float(default=0.0, digits="Product Unit")
+    lead_id = fields.Many2one(
+        "crm.lead", "Opportunity", index="btree_not_null", check_company=True
+    )
+    team_id = fields.Many2one(
+        "crm.team", "Sales Team", compute="_compute_team_id", store=True, readonly=False,
+        check_company=True,
+    )
+
+    # Handling
+    department_id = fields.Many2one(
+        "customer.feedback.department", "Department", index=True, tracking=True,
+        check_company=True, compute="_compute_department_id", store=True, readonly=False,
+    )
+    priority_id = fields.Many2one(
+        "customer.feedback.priority", "Priority", index=True, tracking=True,
+        compute="_compute_priority_id", store=True, readonly=False, check_company=True,
+    )
+    priority_sequence = fields.Integer(related="priority_id.sequence", store=True)
+    user_id = fields.Many2one(
+        "res.users", "Assigned To", index=True, tracking=True,
+        domain=[("share", "=", False)],
+    )
+    actions_needed = fields.Html("Actions Needed")
+    date_expected = fields.Datetime(
+        "Expected Completion", help="When the handler expects to finish."
+    )
+    date_promised = fields.Datetime(
+        "Promised Reply Date", tracking=True, copy=False,
+        help="The date given to the customer when the answer needs more time.",
+    )
+    resolution = fields.Html(copy=False)
+    cancel_reason = fields.Text(copy=False, tracking=True)
+    corrective_action_id = fields.Many2one(
+        "customer.feedback.corrective.action", "Corrective Action", index="btree_not_null",
+        tracking=True, copy=False, check_company=True,
+    )
+
+    # Time of every step (stamped by the workflow)
+    date_classified = fields.Datetime("Classified On", readonly=True, copy=False)
+    date_assigned = fields.Datetime("Assigned On", readonly=True, copy=False)
+    date_in_progress = fields.Datetime("Started On", readonly=True, copy=False)
+    date_first_response = fields.Datetime("First Response On", readonly=True, copy=False)
+    date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False)
+    date_waiting = fields.Datetime("Confirmation Asked On", readonly=True, copy=False)
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False, index=True)
+    date_reopened = fields.Datetime("Reopened On", readonly=True, copy=False)
+    date_escalated = fields.Datetime("Escalated On", readonly=True, copy=False)
+    date_cancelled = fields.Datetime("Cancelled On", readonly=True, copy=False)
+
+    _name_company_uniq = models.UniqueIndex(
+        "(company_id, name) WHERE name != '/'",
+        "A ticket with this reference already exists in this company.",
+    )
+    _quantity_positive = models.Constraint(
+        "CHECK(quantity >= 0)", "The quantity concerned cannot be negative."
+    )
+
+    @api.depends("partner_id")
+    def _compute_partner_contact(self):
+        for ticket in self:
+            partner = ticket.partner_id
+            if partner:
+                ticket.partner_name = partner.name
+                ticket.partner_email = partner.email
+                ticket.partner_phone = partner.phone
+
+    @api.depends("lead_id.team_id", "department_id.team_id")
+    def _compute_team_id(self):
+        for ticket in self:
+            ticket.team_id = ticket.lead_id.team_id or ticket.department_id.team_id or ticket.team_id
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/feedback/{ticket.id}"
+
+    @api.depends("name", "title")
+    def _compute_display_name(self):
+        for ticket in self:
+            ticket.display_name = f"{ticket.name} {ticket.title}" if ticket.title else ticket.name
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_create_state(vals_list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    vals.get("company_id") or self.env.company
+                ).next_by_code("customer.feedback.ticket") or "/"
+            if not vals.get("partner_id") and vals.get("partner_email"):
+                vals["partner_email"] = email_normalize(vals["partner_email"], strict=False) \
+                    or vals["partner_email"]
+        tickets = super().create(vals_list)
+        tickets._advance_after_routing()
+        tickets._send_acknowledgement()
+        return tickets
+
+    def _get_customer_partners(self):
+        """The partners a mail to the customer goes to."""
+        return self.partner_id
+
+    def _message_get_suggested_recipients(self, **kwargs):
+        recipients = super()._message_get_suggested_recipients(**kwargs)
+        if not self.partner_id and self.partner_email:
+            recipients.append({"email": self.partner_email, "name": self.partner_name or ""})
+        return recipients
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values:
+            subtype = {
+                "resolved": "customer_feedback.mt_ticket_resolved",
+                "closed": "customer_feedback.mt_ticket_closed",
+                "escalated": "customer_feedback.mt_ticket_escalated",
+            }.get(self.state)
+            if subtype:
+                return self.env.ref(subtype)
+        return super()._track_subtype(init_values)
+
+    def message_post(self, **kwargs):
+        """Stamp the first response: the first public answer of an employee."""
+        message = super().message_post(**kwargs)
+        if (
+            message.message_type == "comment"
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and not self.env.user.share
+            and message.author_id != self.partner_id
+        ):
+            self.filtered(lambda t: not t.date_first_response).sudo().write(
+                # sudo: the stamp is readonly for users; the answer itself
+                # was posted with the user's own rights.
+                {"date_first_response": fields.Datetime.now()}
+            )
+        return message

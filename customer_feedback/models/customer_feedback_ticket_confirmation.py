@@ -1,0 +1,113 @@
+"""Customer confirmation of the resolution.
+
+Resolving sends the result to the customer with links to accept or refuse
+it, protected by the ticket's access token. Accepting closes the ticket;
+refusing reopens it with the reason; silence past the company's
+confirmation delay closes it (cron).
+"""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+
+class CustomerFeedbackTicket(models.Model):
+    _inherit = "customer.feedback.ticket"
+
+    confirmation_state = fields.Selection(
+        [("accepted", "Accepted"), ("refused", "Refused"), ("silent", "No Answer")],
+        string="Customer Confirmation", readonly=True, copy=False, tracking=True,
+    )
+    confirmation_note = fields.Text("Customer's Answer", readonly=True, copy=False)
+    date_confirmation_deadline = fields.Datetime(
+        "Confirmation Deadline", readonly=True, copy=False, index="btree_not_null",
+        help="Without an answer by then, the ticket closes by itself.",
+    )
+
+    def _confirmation_values(self):
+        days = self.company_id[:1].feedback_confirmation_days or 7
+        return {
+            "date_confirmation_deadline": fields.Datetime.now() + timedelta(days=days),
+            "confirmation_state": False,
+        }
+
+    def _confirmation_url(self, answer):
+        """The link the customer follows to accept or refuse (``answer``)."""
+        self.ensure_one()
+        self._portal_ensure_token()
+        return f"{self.get_base_url()}/feedback/confirm/{self.id}/{answer}?access_token={self.access_token}"
+
+    def _send_resolution(self):
+        """Send the result; ask for confirmation when the customer can answer by email."""
+        reachable = self.filtered(lambda t: t.partner_id.email)
+        template = self.env.ref("customer_feedback.mail_template_ticket_resolution")
+        for ticket in reachable:
+            ticket._portal_ensure_token()
+            ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        reachable.action_request_confirmation()
+
+    def action_customer_accept(self, note=None):
+        """The customer accepts the resolution: the ticket closes."""
+        self.write({"confirmation_note": note or False})
+        self._apply_transition("close", {"confirmation_state": "accepted"})
+        self._send_closure()
+        return True
+
+    def action_customer_refuse(self, reason):
+        """The customer refuses the resolution: the ticket reopens with the reason."""
+        self.write({"confirmation_note": reason})
+        self.action_reopen(reason=reason)
+        self.write({"confirmation_state": "refused"})
+        return True
+
+    @api.model
+    def _cron_close_unconfirmed(self, batch_size=500):
+        """Close the tickets whose customer did not answer in time."""
+        domain = Domain("state", "=", "waiting") & Domain(
+            "date_confirmation_deadline", "<=", fields.Datetime.now()
+        )
+        in_cron = bool(self.env.context.get("cron_id"))
+        while True:
+            tickets = self.search(domain, limit=batch_size, order="date_confirmation_deadline, id")
+            if not tickets:
+                break
+            tickets._apply_transition("close", {"confirmation_state": "silent"})
+            tickets._send_closure()
+            if in_cron:
+                remaining = self.search_count(domain) if len(tickets) == batch_size else 0
+                if self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining) <= 0:
+                    break
+            if len(tickets) < batch_size:
+                break
+
+    # ------------------------------------------------------------------
+    # Emails to the customer, posted in the chatter so replies thread back
+    # ------------------------------------------------------------------
+
+    def _post_customer_template(self, xmlid):
+        template = self.env.ref(xmlid)
+        for ticket in self.filtered(lambda t: t.partner_id.email):
+            ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    def _send_acknowledgement(self):
+        """Tell the customer we received the feedback, with reference and deadline."""
+        if self.env.context.get("feedback_no_acknowledgement"):
+            return
+        self.filtered(
+            lambda t: t.company_id.feedback_send_acknowledgement
+        )._post_customer_template("customer_feedback.mail_template_ticket_acknowledgement")
+
+    def _send_closure(self):
+        self._post_customer_template("customer_feedback.mail_template_ticket_closure")
+
+    def action_send_promised_date(self):
+        """Tell the customer when they will get an answer (the promised reply date)."""
+        missing = self.filtered(lambda t: not t.date_promised)
+        if missing:
+            raise UserError(
+                self.env._("Set the promised reply date of %s first.", ", ".join(missing.mapped("name")))
+            )
+        self._post_customer_template("customer_feedback.mail_template_ticket_promised_date")
+        return True

@@ -1,0 +1,165 @@
+"""Escalation of missed deadlines.
+
+Three deadlines are watched while a ticket is open: the response deadline
+(until the first response), the resolution deadline, and the reply date
+promised to the customer. When one passes, the department leader gets an
+activity and the ticket a note (level 1); if it is still missed after the
+company's escalation delay, the feedback managers do (level 2). Each level
+happens once per breach: a new deadline (new priority, new promised date)
+starts again from level 0.
+
+The ticket stores when it next needs the cron (``next_escalation_date``,
+indexed), so the cron reads only the tickets that are due.
+"""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+BREACHES = ("response", "resolution", "promise")
+
+
+class CustomerFeedbackTicket(models.Model):
+    _inherit = "customer.feedback.ticket"
+
+    response_escalation_level = fields.Integer(
+        compute="_compute_response_escalation_level", store=True, readonly=False, copy=False
+    )
+    resolution_escalation_level = fields.Integer(
+        compute="_compute_resolution_escalation_level", store=True, readonly=False, copy=False
+    )
+    promise_escalation_level = fields.Integer(
+        compute="_compute_promise_escalation_level", store=True, readonly=False, copy=False
+    )
+    date_last_escalation = fields.Datetime(readonly=True, copy=False)
+    next_escalation_date = fields.Datetime(
+        compute="_compute_next_escalation_date", store=True, index="btree_not_null", copy=False
+    )
+
+    # A new deadline is a new breach to watch: start again from level 0.
+    @api.depends("date_response_deadline")
+    def _compute_response_escalation_level(self):
+        self.response_escalation_level = 0
+
+    @api.depends("date_resolution_deadline")
+    def _compute_resolution_escalation_level(self):
+        self.resolution_escalation_level = 0
+
+    @api.depends("date_promised")
+    def _compute_promise_escalation_level(self):
+        self.promise_escalation_level = 0
+
+    def _breach_deadline(self, breach):
+        """The deadline watched for ``breach``, or False when it no longer applies."""
+        self.ensure_one()
+        if breach == "response":
+            return not self.date_first_response and self.date_response_deadline
+        if breach == "resolution":
+            return self.date_resolution_deadline
+        return self.date_promised
+
+    def _breach_due_date(self, breach):
+        """When ``breach`` next needs escalating, or None."""
+        deadline = self._breach_deadline(breach)
+        level = self[f"{breach}_escalation_level"]
+        if not deadline or level >= 2:
+            return None
+        if level == 0:
+            return deadline
+        delay = timedelta(hours=self.company_id.feedback_escalation_delay_hours)
+        return max(deadline, self.date_last_escalation or deadline) + delay
+
+    @api.depends(
+        "state", "date_first_response", "date_response_deadline", "date_resolution_deadline",
+        "date_promised", "response_escalation_level", "resolution_escalation_level",
+        "promise_escalation_level", "date_last_escalation",
+        "company_id.feedback_escalation_delay_hours",
+    )
+    def _compute_next_escalation_date(self):
+        for ticket in self:
+            due = [d for d in map(ticket._breach_due_date, BREACHES) if d] \
+                if ticket.state in self.OPEN_STATES else []
+            ticket.next_escalation_date = min(due) if due else False
+
+    @api.model
+    def _cron_escalate_breaches(self, batch_size=500):
+        """Escalate the tickets whose next escalation is due, in batches."""
+        now = fields.Datetime.now()
+        domain = Domain("next_escalation_date", "<=", now)
+        in_cron = bool(self.env.context.get("cron_id"))
+        while True:
+            tickets = self.search(domain, limit=batch_size, order="next_escalation_date, id")
+            if not tickets:
+                break
+            tickets._escalate_due_breaches(now)
+            if in_cron:
+                remaining = self.search_count(domain) if len(tickets) == batch_size else 0
+                if self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining) <= 0:
+                    break
+            if len(tickets) < batch_size:
+                break
+
+    def _escalate_due_breaches(self, now):
+        """One escalation step for every breach of ``self`` due at ``now``."""
+        managers = self._feedback_managers()
+        activity_vals, notes = [], {}
+        by_values = {}
+        for ticket in self:
+            vals, lines = {}, []
+            for breach in BREACHES:
+                due = ticket._breach_due_date(breach)
+                if not due or due > now:
+                    continue
+                level = ticket[f"{breach}_escalation_level"] + 1
+                vals[f"{breach}_escalation_level"] = level
+                users = ticket.department_id.leader_id if level == 1 else managers.get(
+                    ticket.company_id, self.env["res.users"]
+                )
+                summary = ticket._breach_summary(breach)
+                lines.append(summary)
+                activity_vals += ticket._escalation_activity_values(users, summary, now)
+            if vals:
+                vals["date_last_escalation"] = now
+                by_values.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
+                notes[ticket.id] = "<br/>".join(lines)
+        for vals, ids in by_values.items():
+            self.browse(ids).write(dict(vals))
+        if activity_vals:
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                activity_vals
+            )
+        if notes:
+            self.browse(list(notes))._message_log_batch(bodies=notes)
+
+    def _breach_summary(self, breach):
+        return {
+            "response": self.env._("Response deadline missed"),
+            "resolution": self.env._("Resolution deadline missed"),
+            "promise": self.env._("Reply date promised to the customer missed"),
+        }[breach]
+
+    def _escalation_activity_values(self, users, summary, now):
+        self.ensure_one()
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        return [
+            {
+                "res_model_id": model_id,
+                "res_id": self.id,
+                "activity_type_id": activity_type.id,
+                "summary": summary,
+                "user_id": user.id,
+                "date_deadline": fields.Date.context_today(self, now),
+            }
+            for user in users
+        ]
+
+    def _feedback_managers(self):
+        """Feedback managers per company of ``self`` (internal users only)."""
+        group = self.env.ref("customer_feedback.group_feedback_manager")
+        users = group.all_user_ids.filtered(lambda u: not u.share and u.active)
+        return {
+            company: users.filtered(lambda u, c=company: c in u.company_ids)
+            for company in self.company_id
+        }

@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    feedback_confirmation_days = fields.Integer(
+        related="company_id.feedback_confirmation_days", readonly=False
+    )
+    feedback_escalation_delay_hours = fields.Float(
+        related="company_id.feedback_escalation_delay_hours", readonly=False
+    )
+    feedback_send_acknowledgement = fields.Boolean(
+        related="company_id.feedback_send_acknowledgement", readonly=False
+    )

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, creates or updates the database
+# with both addons and their demo data, and starts Odoo in the foreground.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+"$SETUP_DIR/install.sh"
+
+mkdir -p "$RUNTIME_DIR/log"
+if psql -qtAX -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
+    step "Database $DB_NAME: updating $ADDONS"
+    mode=(-u "$ADDONS")
+else
+    step "Database $DB_NAME: creating it with $ADDONS and demo data (a few minutes)"
+    mode=(-i "$ADDONS" --with-demo)
+fi
+odoo_bin -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" "${mode[@]}" --stop-after-init --no-http \
+    --log-level=warn --logfile="$RUNTIME_DIR/log/install.log" \
+    || fail "installing $ADDONS into $DB_NAME failed" "read $RUNTIME_DIR/log/install.log"
+
+cat <<MSG
+
+  Odoo is starting on http://localhost:$HTTP_PORT
+  Log in as admin / admin (demo data). Feedback is in the CRM app.
+  Stop with Ctrl+C. Log: $RUNTIME_DIR/log/odoo.log
+
+MSG
+exec "$VENV_LINK/bin/python" "$(odoo_dir)/usr/bin/odoo" -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" \
+    --logfile="$RUNTIME_DIR/log/odoo.log"
