@@ -40,7 +40,7 @@ install_debian_packages() {
     fi
     step "Debian packages: installing ${missing[*]}"
     mkdir -p "$CACHE_DIR"
-    as_root apt-get update -qq || fail "apt-get update failed: no access to Debian's package registry" \
+    as_root apt-get update -qq --error-on=any || fail "apt-get update failed: no access to Debian's package registry" \
         "check the network and /etc/apt/sources.list, then run again"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >"$CACHE_DIR/apt-install.log" 2>&1 || fail "apt-get install failed for: ${missing[*]}" \
@@ -59,14 +59,16 @@ check_python() {
 # Download odoo-19 and fonts-montserrat from Debian unstable through a private
 # apt configuration: the machine's own sources, lists and cache are not touched.
 download_odoo_debs() {
-    mkdir -p "$SID_DIR/lists/partial" "$SID_DIR/cache/archives/partial" "$CACHE_DIR/debs"
+    mkdir -p "$SID_DIR/lists/partial" "$SID_DIR/cache/archives/partial"
     step "Odoo: reading Debian unstable's package list (private apt configuration)"
-    apt-get "${SID_APT_OPTS[@]}" -qq update || fail \
+    apt-get "${SID_APT_OPTS[@]}" -qq --error-on=any update || fail \
         "cannot read Debian unstable's package list: no access to Debian's package registry" \
         "check the network (deb.debian.org must be reachable), then run again"
-    (cd "$CACHE_DIR/debs" && rm -f ./*.deb && apt-get "${SID_APT_OPTS[@]}" -qq download odoo-19 fonts-montserrat) \
+    rm -rf "$CACHE_DIR/debs.partial" && mkdir -p "$CACHE_DIR/debs.partial"
+    (cd "$CACHE_DIR/debs.partial" && apt-get "${SID_APT_OPTS[@]}" -qq download odoo-19 fonts-montserrat) \
         || fail "apt-get download odoo-19 fonts-montserrat failed" \
         "check the network; Debian unstable must still carry odoo-19"
+    rm -rf "$CACHE_DIR/debs" && mv "$CACHE_DIR/debs.partial" "$CACHE_DIR/debs"
 }
 
 # Point every symlink that dangles inside the unpacked tree at the same path
