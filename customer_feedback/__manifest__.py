@@ -49,6 +49,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/customer_feedback_category_demo.xml",
+        "demo/res_partner_demo.xml",
         "demo/customer_feedback_ticket_demo.xml",
     ],
 }

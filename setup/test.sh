@@ -11,10 +11,11 @@ step "Test database: $TEST_DB_NAME (fresh, with $ADDONS and demo data)"
 dropdb --if-exists "$TEST_DB_NAME"
 rm -rf "$RUNTIME_DIR/data/filestore/$TEST_DB_NAME"
 mkdir -p "$RUNTIME_DIR/log"
+: > "$RUNTIME_DIR/log/install-$TEST_DB_NAME.log"
 odoo_bin -c "$TEST_CONFIG" -d "$TEST_DB_NAME" -i "$ADDONS" --with-demo \
-    --stop-after-init --no-http --log-level=warn --logfile="$RUNTIME_DIR/log/test-install.log" \
+    --stop-after-init --no-http --log-level=warn --logfile="$RUNTIME_DIR/log/install-$TEST_DB_NAME.log" \
     || fail "installing $ADDONS into $TEST_DB_NAME failed" "read $RUNTIME_DIR/log/test-install.log"
-if grep -E ' (ERROR|CRITICAL) ' "$RUNTIME_DIR/log/test-install.log"; then
+if grep -E ' (ERROR|CRITICAL) ' "$RUNTIME_DIR/log/install-$TEST_DB_NAME.log"; then
     fail "installing $ADDONS logged errors" "read $RUNTIME_DIR/log/test-install.log"
 fi
 

@@ -34,7 +34,9 @@ class CustomerFeedbackCategory(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("customer.feedback.category", "parent_id", "Subcategories")
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", index=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
     kind = fields.Selection(
         KINDS,
         string="Default Kind",

@@ -107,6 +107,7 @@ class FeedbackCommon(TransactionCase):
         # ------------------------------------------------------------
         Department = env["customer.feedback.department"]
         Department.search([("is_fallback", "=", True)]).write({"is_fallback": False})
+        Department.flush_model()  # before the unique index sees our fallbacks
         cls.dept_a = Department.create({
             "name": "CF Department A",
             "company_id": cls.company_a.id,
@@ -138,12 +139,20 @@ class FeedbackCommon(TransactionCase):
         # Categories
         # ------------------------------------------------------------
         Category = env["customer.feedback.category"]
-        cls.cat_a = Category.create({"name": "CF Product A", "department_id": cls.dept_a.id})
-        cls.cat_a_child = Category.create({"name": "CF Product A Spare", "parent_id": cls.cat_a.id})
-        cls.cat_b = Category.create({"name": "CF Service B", "department_id": cls.dept_b.id})
+        company_a = cls.company_a.id
+        cls.cat_a = Category.create({
+            "name": "CF Product A", "department_id": cls.dept_a.id, "company_id": company_a,
+        })
+        cls.cat_a_child = Category.create({
+            "name": "CF Product A Spare", "parent_id": cls.cat_a.id, "company_id": company_a,
+        })
+        cls.cat_b = Category.create({
+            "name": "CF Service B", "department_id": cls.dept_b.id, "company_id": company_a,
+        })
+        # shared between companies, no department: goes to each company's fallback
         cls.cat_orphan = Category.create({"name": "CF Misc"})
         cls.cat_low = Category.create({
-            "name": "CF Brochure", "department_id": cls.dept_a.id,
+            "name": "CF Brochure", "department_id": cls.dept_a.id, "company_id": company_a,
             "priority_id": cls.prio_low.id,
         })
 
@@ -198,11 +207,13 @@ class FeedbackCommon(TransactionCase):
         the only reason an action can be refused is the state.
         """
         if state == "new":
-            ticket = self._create_ticket(department_id=False, **values)
+            ticket = self._create_ticket(**{"department_id": False, **values})
         elif state == "classified":
-            ticket = self._create_ticket(category_id=self.cat_a.id, department_id=False, **values)
+            ticket = self._create_ticket(
+                **{"category_id": self.cat_a.id, "department_id": False, **values}
+            )
         elif state == "assigned":
-            ticket = self._create_ticket(category_id=self.cat_a.id, **values)
+            ticket = self._create_ticket(**{"category_id": self.cat_a.id, **values})
         elif state == "in_progress":
             ticket = self._ticket_in_state("assigned", **values)
             ticket.action_start()

@@ -1,0 +1,161 @@
+"""Benchmark: feedback tickets at scale, side by side with Odoo's crm.lead.
+
+Not a test. Creates N tickets and N leads (200,000 by default) in batches in
+a scratch database, then times, for both models in the same run: batch
+creation, the default list's first page, a filtered count (overdue tickets /
+overdue opportunities), a two-level group-by, and for tickets the escalation
+cron with 1% and 0.5% of the tickets overdue.
+
+    .venv/bin/python tests/benchmarks/bench_tickets.py \
+        -c .runtime/test-customer_feedback_bench.conf -d customer_feedback_bench [-n 200000]
+
+The database must have customer_feedback installed (e.g. built by
+`TEST_DB_NAME=customer_feedback_bench setup/test.sh --co -q`). Everything
+the benchmark creates is rolled back at the end.
+"""
+
+import argparse
+import random
+import statistics
+import time
+from datetime import datetime, timedelta
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+BATCH = 1000
+REPEAT = 7
+
+
+def timed(function, repeat=REPEAT):
+    """Median wall time of ``function`` in ms, after one warm-up call."""
+    function()
+    samples = []
+    for _i in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def create_in_batches(env, model, count, make_vals):
+    start = time.perf_counter()
+    for offset in range(0, count, BATCH):
+        env[model].create([make_vals(i) for i in range(offset, min(offset + BATCH, count))])
+        env.flush_all()
+        env.invalidate_all()
+    seconds = time.perf_counter() - start
+    return count / seconds
+
+
+def run(env, count):
+    rng = random.Random(42)
+    partners = env["res.partner"].create([{"name": f"Bench customer {i}"} for i in range(500)])
+    users = env["res.users"].search([("share", "=", False)], limit=5)
+    categories = env["customer.feedback.category"].search([]) or env[
+        "customer.feedback.category"
+    ].create([{"name": f"Bench category {i}"} for i in range(20)])
+    kinds = [k for k, _label in env["customer.feedback.ticket"]._fields["kind"].selection]
+    channels = [c for c, _label in env["customer.feedback.ticket"]._fields["channel"].selection]
+    now = datetime.now()
+
+    def ticket_vals(i):
+        return {
+            "title": f"Bench ticket {i}",
+            "kind": rng.choice(kinds),
+            "channel": rng.choice(channels),
+            "partner_id": rng.choice(partners).id,
+            "category_id": rng.choice(categories).id,
+            "date_received": now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60)),
+        }
+
+    def lead_vals(i):
+        return {
+            "name": f"Bench opportunity {i}",
+            "type": "opportunity",
+            "partner_id": rng.choice(partners).id,
+            "user_id": rng.choice(users).id,
+            "expected_revenue": rng.randint(100, 100000),
+            "date_deadline": (now + timedelta(days=rng.randint(-300, 300))).date(),
+        }
+
+    quiet = {"tracking_disable": True, "mail_create_nolog": True,
+             "feedback_no_acknowledgement": True, "mail_notrack": True}
+    tickets_env = env(context=dict(env.context, **quiet))
+    results = {}
+    results["create (records/s)"] = (
+        create_in_batches(tickets_env, "customer.feedback.ticket", count, ticket_vals),
+        create_in_batches(tickets_env, "crm.lead", count, lead_vals),
+    )
+    Ticket, Lead = env["customer.feedback.ticket"], env["crm.lead"]
+    ticket_list = {f: {} for f in ("name", "title", "partner_id", "kind", "category_id",
+                                   "priority_id", "state", "user_id", "date_resolution_deadline")}
+    lead_list = {f: {} for f in ("name", "partner_id", "email_from", "user_id", "team_id",
+                                 "stage_id", "expected_revenue", "priority", "date_deadline")}
+    results["first list page (ms)"] = (
+        timed(lambda: Ticket.web_search_read([], ticket_list, limit=80)),
+        timed(lambda: Lead.web_search_read([("type", "=", "opportunity")], lead_list, limit=80)),
+    )
+    results["filtered count (ms)"] = (
+        timed(lambda: Ticket.search_count([("is_overdue", "=", True)])),
+        timed(lambda: Lead.search_count([("type", "=", "opportunity"),
+                                         ("date_deadline", "<", now.date())])),
+    )
+    results["two-level group-by (ms)"] = (
+        timed(lambda: Ticket._read_group([], ["category_id", "state"], ["__count"])),
+        timed(lambda: Lead._read_group([], ["stage_id", "user_id"], ["__count"])),
+    )
+    for share in (0.01, 0.005):
+        results[f"escalation cron, {share:.1%} due (ms)"] = (
+            cron_time(env, Ticket, count, share), None)
+    return results
+
+
+def cron_time(env, Ticket, count, share):
+    """Make ``share`` of the tickets freshly breached, time one cron run."""
+    due = int(count * share)
+    env.cr.execute(
+        "UPDATE customer_feedback_ticket SET next_escalation_date = NULL, "
+        "response_escalation_level = 2, resolution_escalation_level = 2, "
+        "promise_escalation_level = 2"
+    )
+    env.cr.execute(
+        "UPDATE customer_feedback_ticket SET next_escalation_date = now() at time zone 'utc' "
+        "- interval '1 hour', date_resolution_deadline = now() at time zone 'utc' "
+        "- interval '1 hour', resolution_escalation_level = 0, "
+        "state = 'in_progress' WHERE id IN (SELECT id FROM customer_feedback_ticket "
+        "ORDER BY id LIMIT %s)", [due])
+    env.invalidate_all()
+    start = time.perf_counter()
+    Ticket._cron_escalate_breaches()
+    env.flush_all()
+    elapsed = (time.perf_counter() - start) * 1000
+    escalated = Ticket.search_count([("resolution_escalation_level", "=", 1)])
+    assert escalated == due, (escalated, due)
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("-n", "--count", type=int, default=200_000)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--no-http"])
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        results = run(env, args.count)
+        cr.rollback()
+    print(f"\n{args.count:,} feedback tickets vs {args.count:,} crm.lead")
+    print(f"{'measure':<34}{'tickets':>12}{'crm.lead':>12}{'ratio':>8}")
+    for name, (ours, theirs) in results.items():
+        if theirs is None:
+            print(f"{name:<34}{ours:>12.1f}{'':>12}{'':>8}")
+        else:
+            print(f"{name:<34}{ours:>12.1f}{theirs:>12.1f}{ours / theirs:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
