@@ -95,10 +95,11 @@ class CustomerFeedbackDepartment(models.Model):
         balanced = self.filtered(lambda d: d.assignment_method == "balanced" and d.member_ids)
         load = {}
         if balanced:
-            Ticket = self.env["customer.feedback.ticket"]
+            # sudo: the load counts every open ticket of the members, not only
+            # those the user creating the ticket may read.
+            Ticket = self.env["customer.feedback.ticket"].sudo()
             load = dict(
-                (user, count)
-                for user, count in Ticket._read_group(
+                Ticket._read_group(
                     [
                         ("user_id", "in", balanced.member_ids.ids),
                         ("state", "in", Ticket.OPEN_STATES),

@@ -178,7 +178,9 @@ class CustomerFeedbackTicket(models.Model):
     @api.depends("lead_id.team_id", "department_id.team_id")
     def _compute_team_id(self):
         for ticket in self:
-            ticket.team_id = ticket.lead_id.team_id or ticket.department_id.team_id or ticket.team_id
+            ticket.team_id = (
+                ticket.lead_id.team_id or ticket.department_id.team_id or ticket.team_id
+            )
 
     def _compute_access_url(self):
         super()._compute_access_url()

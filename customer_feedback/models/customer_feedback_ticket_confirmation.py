@@ -37,7 +37,10 @@ class CustomerFeedbackTicket(models.Model):
         """The link the customer follows to accept or refuse (``answer``)."""
         self.ensure_one()
         self._portal_ensure_token()
-        return f"{self.get_base_url()}/feedback/confirm/{self.id}/{answer}?access_token={self.access_token}"
+        return (
+            f"{self.get_base_url()}/feedback/confirm/{self.id}/{answer}"
+            f"?access_token={self.access_token}"
+        )
 
     def _send_resolution(self):
         """Send the result; ask for confirmation when the customer can answer by email."""
@@ -107,7 +110,9 @@ class CustomerFeedbackTicket(models.Model):
         missing = self.filtered(lambda t: not t.date_promised)
         if missing:
             raise UserError(
-                self.env._("Set the promised reply date of %s first.", ", ".join(missing.mapped("name")))
+                self.env._(
+                    "Set the promised reply date of %s first.", ", ".join(missing.mapped("name"))
+                )
             )
         self._post_customer_template("customer_feedback.mail_template_ticket_promised_date")
         return True

@@ -99,7 +99,10 @@ class CustomerFeedbackTicket(models.Model):
         now = fields.Datetime.now()
         overdue = Domain("state", "in", self.OPEN_STATES) & (
             Domain("date_resolution_deadline", "<", now)
-            | (Domain("date_first_response", "=", False) & Domain("date_response_deadline", "<", now))
+            | (
+                Domain("date_first_response", "=", False)
+                & Domain("date_response_deadline", "<", now)
+            )
             | Domain("date_promised", "<", now)
         )
         positive = True in value

@@ -31,7 +31,7 @@ class CustomerFeedbackTicket(models.Model):
     def _compute_department_id(self):
         fallback = self.env["customer.feedback.department"]._get_fallback(self.company_id)
         for ticket in self:
-            department = ticket.category_id._responsible_department() if ticket.category_id else None
+            department = ticket.category_id and ticket.category_id._responsible_department()
             ticket.department_id = department or fallback.get(ticket.company_id, False)
 
     @api.depends("category_id", "kind", "partner_id.commercial_partner_id.feedback_segment_id")
@@ -71,7 +71,7 @@ class CustomerFeedbackTicket(models.Model):
         )
         by_user = {}
         for department, group in by_department.items():
-            for ticket, user in zip(group, picks[department]):
+            for ticket, user in zip(group, picks[department], strict=True):
                 if user:
                     by_user.setdefault(user, self.browse())
                     by_user[user] |= ticket

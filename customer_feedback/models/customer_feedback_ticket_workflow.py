@@ -208,7 +208,10 @@ class CustomerFeedbackTicket(models.Model):
 
     def action_request_confirmation(self):
         """Ask the customer to accept or refuse the resolution."""
-        return self._apply_transition("request_confirmation", self._confirmation_values())
+        # each company has its own confirmation delay
+        for tickets in self.grouped("company_id").values():
+            tickets._apply_transition("request_confirmation", tickets._confirmation_values())
+        return True
 
     def action_close(self, force=False):
         """Close the ticket; ``force`` lets a manager close a complaint whose

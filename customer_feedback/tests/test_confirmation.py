@@ -63,6 +63,19 @@ class TestConfirmation(FeedbackCommon):
         ticket = self._resolved_waiting()
         self.assertEqual(ticket.date_confirmation_deadline, RESOLVED_AT + timedelta(days=2))
 
+    def test_confirmation_days_per_company_in_batch(self):
+        ticket_a = self._in_progress()
+        ticket_b = self._create_ticket(
+            company_id=self.company_b.id, partner_id=self.customer_b.id,
+        )
+        ticket_b.action_start()
+        ticket_b.resolution = "<p>Fixed in B</p>"
+        with freeze_time(RESOLVED_AT):
+            (ticket_a + ticket_b).action_resolve()
+        self.assertEqual(ticket_a.date_confirmation_deadline, RESOLVED_AT + timedelta(days=7))
+        self.assertEqual(ticket_b.date_confirmation_deadline, RESOLVED_AT + timedelta(days=3),
+                         "each ticket gets its own company's delay")
+
     def test_resolve_without_email_stays_resolved(self):
         ticket = self._in_progress(partner=self.customer_noemail)
         before = ticket.message_ids

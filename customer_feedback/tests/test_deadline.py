@@ -57,6 +57,16 @@ class TestDeadline(FeedbackCommon):
         # + Monday 16-17 (1h) + Tuesday 8-12, 13-16 (7h) = 16 working hours
         self.assertEqual(ticket.date_resolution_deadline, datetime(2026, 3, 17, 16, 0))
 
+    def test_working_hours_in_calendar_timezone(self):
+        self.calendar_utc.tz = "Asia/Ho_Chi_Minh"  # UTC+7
+        # Friday 16:00 in Hanoi is 09:00 UTC
+        received = datetime(2026, 3, 13, 9, 0)
+        ticket = self._create_ticket(
+            category_id=self.cat_a.id, date_received=received, priority_id=self.prio_working.id,
+        )
+        # Monday 16:00 in Hanoi
+        self.assertEqual(ticket.date_response_deadline, datetime(2026, 3, 16, 9, 0))
+
     def test_working_hours_received_on_weekend(self):
         saturday = datetime(2026, 3, 14, 10, 0)
         ticket = self._create_ticket(

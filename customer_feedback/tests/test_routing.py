@@ -176,6 +176,19 @@ class TestRouting(FeedbackCommon):
         self.assertEqual(load[self.user_a], 3)
         self.assertEqual(load[self.user_a2], 3)
 
+    def test_balanced_counts_tickets_the_creator_cannot_see(self):
+        """The load of a member is the same whoever creates the ticket."""
+        self.dept_a.assignment_method = "balanced"
+        self._create_ticket(category_id=self.cat_a.id, user_id=self.user_a.id)
+        self._create_ticket(category_id=self.cat_a.id, user_id=self.user_a.id)
+        self._create_ticket(category_id=self.cat_a.id, user_id=self.user_a2.id)
+        # user_b (department B) cannot see those tickets, but creates one for A
+        ticket = self._create_ticket(
+            env=self.env(user=self.user_b), category_id=self.cat_a.id,
+        )
+        self.assertEqual(ticket.department_id, self.dept_a)
+        self.assertEqual(ticket.user_id, self.user_a2)
+
     def test_balanced_without_members_falls_back_to_leader(self):
         self.dept_b.write({"assignment_method": "balanced", "member_ids": [(5, 0, 0)]})
         ticket = self._create_ticket(category_id=self.cat_b.id)
