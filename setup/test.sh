@@ -23,5 +23,5 @@ step "pytest"
 cd "$REPO_DIR"
 targets=()
 [ $# -eq 0 ] && targets=(customer_feedback/tests customer_feedback_reports/tests tests)
-exec "$VENV_LINK/bin/pytest" --odoo-config="$TEST_CONFIG" \
+exec "$VENV_LINK/bin/pytest" --odoo-config="$TEST_CONFIG" --odoo-http \
     --odoo-database="$TEST_DB_NAME" "${targets[@]}" "$@"

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 KINDS = [
     ("complaint", "Complaint"),
@@ -195,11 +195,8 @@ class CustomerFeedbackTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_create_state(vals_list)
+        self._assign_references(vals_list)
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    vals.get("company_id") or self.env.company
-                ).next_by_code("customer.feedback.ticket") or "/"
             if not vals.get("partner_id") and vals.get("partner_email"):
                 vals["partner_email"] = email_normalize(vals["partner_email"], strict=False) \
                     or vals["partner_email"]
@@ -208,9 +205,34 @@ class CustomerFeedbackTicket(models.Model):
         tickets._send_acknowledgement()
         return tickets
 
-    def _get_customer_partners(self):
-        """The partners a mail to the customer goes to."""
-        return self.partner_id
+    def _assign_references(self, vals_list):
+        """Give each new ticket its reference, one query per company and batch."""
+        by_company = {}
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = vals.get("company_id") or self.env.company.id
+                by_company.setdefault(company, []).append(vals)
+        for company_id, company_vals in by_company.items():
+            names = self._next_references(self.env["res.company"].browse(company_id),
+                                          len(company_vals))
+            for vals, name in zip(company_vals, names, strict=True):
+                vals["name"] = name or "/"
+
+    def _next_references(self, company, count):
+        """``count`` numbers of the ticket sequence of ``company``."""
+        # sudo: users read no sequence definition; next_by_code does the same.
+        Sequence = self.env["ir.sequence"].with_company(company).sudo()
+        sequence = Sequence.search(
+            [("code", "=", "customer.feedback.ticket"), ("company_id", "in", [company.id, False])],
+            order="company_id", limit=1,
+        )
+        if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+            return [Sequence.next_by_code("customer.feedback.ticket") for _i in range(count)]
+        self.env.cr.execute(
+            SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}", count)
+        )
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
     def _message_get_suggested_recipients(self, **kwargs):
         recipients = super()._message_get_suggested_recipients(**kwargs)

@@ -6,6 +6,8 @@ hours. Recomputed when the priority (or the department) changes. The
 first-response and resolution times are measured in hours.
 """
 
+from bisect import bisect_right
+from collections import defaultdict
 from datetime import timedelta
 
 from pytz import utc
@@ -46,26 +48,58 @@ class CustomerFeedbackTicket(models.Model):
         "department_id.resource_calendar_id",
     )
     def _compute_deadlines(self):
+        in_working_hours = defaultdict(self.browse)
         for ticket in self:
             priority = ticket.priority_id
+            calendar = ticket.department_id.resource_calendar_id
             if not priority or not ticket.date_received:
                 ticket.date_response_deadline = False
                 ticket.date_resolution_deadline = False
-                continue
-            ticket.date_response_deadline = ticket._add_hours(priority.response_hours)
-            ticket.date_resolution_deadline = ticket._add_hours(priority.resolution_hours)
+            elif priority.use_working_hours and calendar:
+                in_working_hours[calendar] |= ticket
+            else:
+                ticket.date_response_deadline = ticket.date_received + timedelta(
+                    hours=priority.response_hours
+                )
+                ticket.date_resolution_deadline = ticket.date_received + timedelta(
+                    hours=priority.resolution_hours
+                )
+        for calendar, tickets in in_working_hours.items():
+            tickets._compute_deadlines_in_working_hours(calendar)
 
-    def _add_hours(self, hours):
-        """The reception time plus ``hours``, in working hours when it applies."""
-        self.ensure_one()
-        calendar = self.department_id.resource_calendar_id
-        if self.priority_id.use_working_hours and calendar:
-            planned = calendar.plan_hours(
-                hours, utc.localize(self.date_received), compute_leaves=True
-            )
-            if planned:
-                return planned.astimezone(utc).replace(tzinfo=None)
-        return self.date_received + timedelta(hours=hours)
+    def _compute_deadlines_in_working_hours(self, calendar):
+        """Deadlines of ``self`` counted in the working time of ``calendar``.
+
+        The calendar's work intervals (leaves deducted) are read once for the
+        whole batch, then each deadline is found by walking them from the
+        reception time, instead of planning every ticket separately.
+        """
+        longest = max(self.priority_id.mapped("resolution_hours"))
+        # Enough calendar days to hold the longest deadline at one working
+        # hour a day, plus a margin; a deadline past them is planned alone.
+        span = timedelta(days=min(longest, 366) + 14)
+        start = min(self.mapped("date_received"))
+        end = max(self.mapped("date_received")) + span
+        intervals = calendar._work_intervals_batch(utc.localize(start), utc.localize(end))[False]
+        starts, stops = [], []
+        for interval_start, interval_stop, _meta in intervals:
+            starts.append(interval_start.astimezone(utc).replace(tzinfo=None))
+            stops.append(interval_stop.astimezone(utc).replace(tzinfo=None))
+        for ticket in self:
+            priority = ticket.priority_id
+            for field, hours in (
+                ("date_response_deadline", priority.response_hours),
+                ("date_resolution_deadline", priority.resolution_hours),
+            ):
+                ticket[field] = _add_working_hours(
+                    starts, stops, ticket.date_received, hours
+                ) or ticket._plan_hours_alone(calendar, hours)
+
+    def _plan_hours_alone(self, calendar, hours):
+        planned = calendar.plan_hours(hours, utc.localize(self.date_received), compute_leaves=True)
+        if not planned:
+            return self.date_received + timedelta(hours=hours)
+        return planned.astimezone(utc).replace(tzinfo=None)
 
     @api.depends("date_received", "date_first_response", "date_resolved",
                  "date_response_deadline", "date_resolution_deadline")
@@ -109,6 +143,21 @@ class CustomerFeedbackTicket(models.Model):
         if operator == "not in":
             positive = not positive
         return overdue if positive else ~overdue
+
+
+def _add_working_hours(starts, stops, start, hours):
+    """``start`` plus ``hours`` of work in the sorted intervals (starts[i], stops[i]).
+
+    Returns None when the intervals end before the hours are used up.
+    """
+    remaining = timedelta(hours=hours)
+    for index in range(bisect_right(stops, start), len(stops)):
+        begin = max(starts[index], start)
+        available = stops[index] - begin
+        if available >= remaining:
+            return begin + remaining
+        remaining -= available
+    return None
 
 
 def _hours_between(start, end):

@@ -150,7 +150,7 @@ class FeedbackCommon(TransactionCase):
             "name": "CF Service B", "department_id": cls.dept_b.id, "company_id": company_a,
         })
         # shared between companies, no department: goes to each company's fallback
-        cls.cat_orphan = Category.create({"name": "CF Misc"})
+        cls.cat_orphan = Category.create({"name": "CF Misc", "company_id": False})
         cls.cat_low = Category.create({
             "name": "CF Brochure", "department_id": cls.dept_a.id, "company_id": company_a,
             "priority_id": cls.prio_low.id,
