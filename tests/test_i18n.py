@@ -17,6 +17,10 @@ def _msgids(po):
 
 
 class TestTranslations(TransactionCase):
+    # Odoo tags test classes of addons only; these live outside any addon.
+    test_tags = frozenset({"standard", "post_install"})
+    test_module = "tests"
+
     def test_pot_in_sync_with_odoo_export(self):
         """The committed .pot holds exactly what Odoo exports (run setup/i18n.sh)."""
         for addon in ADDONS:

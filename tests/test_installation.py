@@ -4,6 +4,10 @@ from odoo.tests.common import TransactionCase, new_test_user
 
 
 class TestInstallation(TransactionCase):
+    # Odoo tags test classes of addons only; these live outside any addon.
+    test_tags = frozenset({"standard", "post_install"})
+    test_module = "tests"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

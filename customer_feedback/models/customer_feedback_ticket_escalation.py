@@ -141,13 +141,15 @@ class CustomerFeedbackTicket(models.Model):
 
     def _escalation_activity_values(self, users, summary, now):
         self.ensure_one()
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "mail.mail_activity_data_todo"
+        )
         model_id = self.env["ir.model"]._get_id(self._name)
         return [
             {
                 "res_model_id": model_id,
                 "res_id": self.id,
-                "activity_type_id": activity_type.id,
+                "activity_type_id": activity_type_id,
                 "summary": summary,
                 "user_id": user.id,
                 "date_deadline": fields.Date.context_today(self, now),

@@ -165,7 +165,8 @@ class FeedbackCommon(TransactionCase):
 
         Partner = env["res.partner"]
         cls.customer_company = Partner.create({
-            "name": "CF Customer Co", "is_company": True, "email": "contact@cf-customer.example.com",
+            "name": "CF Customer Co", "is_company": True,
+            "email": "contact@cf-customer.example.com",
         })
         cls.customer_contact = Partner.create({
             "name": "CF Customer Contact", "parent_id": cls.customer_company.id,

@@ -300,7 +300,8 @@ class TestConfirmationController(HttpCase, FeedbackCommon):
         self.assertEqual(self._state(self.ticket), "closed")
         date_closed = self.ticket.date_closed
         messages = self.ticket.message_ids
-        response = self._post(self.ticket, "refuse", self.ticket.access_token, note="changed my mind")
+        response = self._post(self.ticket, "refuse", self.ticket.access_token,
+                              note="changed my mind")
         self.assertEqual(response.status_code, 200)
         self.ticket.invalidate_recordset()
         self.assertEqual(self.ticket.state, "closed")

@@ -228,9 +228,11 @@ class TestRouting(FeedbackCommon):
             {"title": "CF 3", "kind": "praise"},
             {"title": "CF 4", "category_id": self.cat_a.id, "department_id": False},
         ])
+        no_department = self.env["customer.feedback.department"]
         self.assertEqual([t.department_id for t in tickets],
-                         [self.dept_a, self.dept_b, self.dept_fallback, self.env["customer.feedback.department"]])
-        self.assertEqual(tickets.mapped("state"), ["assigned", "assigned", "assigned", "classified"])
+                         [self.dept_a, self.dept_b, self.dept_fallback, no_department])
+        self.assertEqual(tickets.mapped("state"),
+                         ["assigned", "assigned", "assigned", "classified"])
         self.assertEqual([t.user_id for t in tickets[:3]],
                          [self.leader_a, self.user_b, self.leader_fallback])
         self.assertFalse(tickets[3].user_id)
