@@ -7,8 +7,12 @@ from odoo.tests.common import TransactionCase, new_test_user
 
 
 def pdf_text(pdf_bytes):
-    """All the text of a PDF, pages joined."""
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
+    """All the text of a PDF, pages joined, white space folded.
+
+    wkhtmltopdf places words one by one: extraction yields tabs between them.
+    """
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
+    return " ".join(text.split())
 
 
 @tagged("post_install", "-at_install")
