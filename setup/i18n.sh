@@ -13,6 +13,7 @@ for addon in customer_feedback customer_feedback_reports; do
     pot="$REPO_DIR/$addon/i18n/$addon.pot"
     if [ -f "$po" ]; then
         msgmerge --quiet --update --no-fuzzy-matching --backup=none "$po" "$pot"
+        msgattrib --no-obsolete --output-file="$po" "$po"
     else
         msginit --no-translator --locale=vi_VN --input="$pot" --output-file="$po"
     fi

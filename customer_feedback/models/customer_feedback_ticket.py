@@ -234,6 +234,24 @@ class CustomerFeedbackTicket(models.Model):
         )
         return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
+    @api.model
+    def _process_in_batches(self, domain, order, process, batch_size):
+        """Call ``process`` on the tickets matching ``domain``, a batch at a time.
+
+        ``process`` must take each batch out of ``domain``, or the loop would
+        not end. Run by a cron, each batch is committed and the run stops when
+        the cron's time is up; Odoo starts it again for what remains.
+        """
+        in_cron = bool(self.env.context.get("cron_id"))
+        while tickets := self.search(domain, limit=batch_size, order=order):
+            process(tickets)
+            if in_cron:
+                remaining = self.search_count(domain) if len(tickets) == batch_size else 0
+                if self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining) <= 0:
+                    break
+            if len(tickets) < batch_size:
+                break
+
     def _message_get_suggested_recipients(self, **kwargs):
         recipients = super()._message_get_suggested_recipients(**kwargs)
         if not self.partner_id and self.partner_email:

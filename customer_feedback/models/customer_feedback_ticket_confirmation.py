@@ -68,22 +68,17 @@ class CustomerFeedbackTicket(models.Model):
     @api.model
     def _cron_close_unconfirmed(self, batch_size=500):
         """Close the tickets whose customer did not answer in time."""
-        domain = Domain("state", "=", "waiting") & Domain(
-            "date_confirmation_deadline", "<=", fields.Datetime.now()
-        )
-        in_cron = bool(self.env.context.get("cron_id"))
-        while True:
-            tickets = self.search(domain, limit=batch_size, order="date_confirmation_deadline, id")
-            if not tickets:
-                break
+        def close_silent(tickets):
             tickets._apply_transition("close", {"confirmation_state": "silent"})
             tickets._send_closure()
-            if in_cron:
-                remaining = self.search_count(domain) if len(tickets) == batch_size else 0
-                if self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining) <= 0:
-                    break
-            if len(tickets) < batch_size:
-                break
+
+        self._process_in_batches(
+            Domain("state", "=", "waiting")
+            & Domain("date_confirmation_deadline", "<=", fields.Datetime.now()),
+            "date_confirmation_deadline, id",
+            close_silent,
+            batch_size,
+        )
 
     # ------------------------------------------------------------------
     # Emails to the customer, posted in the chatter so replies thread back

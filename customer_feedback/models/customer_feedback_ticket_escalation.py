@@ -86,19 +86,12 @@ class CustomerFeedbackTicket(models.Model):
     def _cron_escalate_breaches(self, batch_size=500):
         """Escalate the tickets whose next escalation is due, in batches."""
         now = fields.Datetime.now()
-        domain = Domain("next_escalation_date", "<=", now)
-        in_cron = bool(self.env.context.get("cron_id"))
-        while True:
-            tickets = self.search(domain, limit=batch_size, order="next_escalation_date, id")
-            if not tickets:
-                break
-            tickets._escalate_due_breaches(now)
-            if in_cron:
-                remaining = self.search_count(domain) if len(tickets) == batch_size else 0
-                if self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining) <= 0:
-                    break
-            if len(tickets) < batch_size:
-                break
+        self._process_in_batches(
+            Domain("next_escalation_date", "<=", now),
+            "next_escalation_date, id",
+            lambda tickets: tickets._escalate_due_breaches(now),
+            batch_size,
+        )
 
     def _escalate_due_breaches(self, now):
         """One escalation step for every breach of ``self`` due at ``now``."""

@@ -262,6 +262,16 @@ class CustomerFeedbackTicket(models.Model):
             "customer.feedback.refuse.wizard", self.env._("Customer Refuses the Resolution")
         )
 
+    def action_view_corrective_action(self):
+        """Open the corrective action the ticket was escalated to."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "customer.feedback.corrective.action",
+            "res_id": self.corrective_action_id.id,
+            "view_mode": "form",
+        }
+
     def _open_wizard(self, model, title):
         return {
             "type": "ir.actions.act_window",
