@@ -28,6 +28,7 @@
         "data/customer_feedback_department_data.xml",
         "data/customer_feedback_segment_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_alias_data.xml",
         "data/ir_cron_data.xml",
         "views/customer_feedback_ticket_views.xml",
         "views/customer_feedback_category_views.xml",
@@ -52,4 +53,9 @@
         "demo/res_partner_demo.xml",
         "demo/customer_feedback_ticket_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_feedback/static/tests/tours/**/*",
+        ],
+    },
 }

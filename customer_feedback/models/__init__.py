@@ -10,6 +10,9 @@ from . import customer_feedback_ticket_routing
 from . import customer_feedback_ticket_deadline
 from . import customer_feedback_ticket_escalation
 from . import customer_feedback_ticket_confirmation
+from . import customer_feedback_ticket_classification
+from . import customer_feedback_ticket_mail_gateway
+from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -70,7 +70,7 @@ class CustomerFeedbackCategory(models.Model):
     @api.depends("keywords")
     def _compute_keyword_list(self):
         for category in self:
-            words = (normalize_keyword(w) for w in (category.keywords or "").split(","))
+            words = (" ".join(w.split()) for w in (category.keywords or "").split(","))
             category.keyword_list = sorted({w for w in words if w})
 
     def _compute_ticket_count(self):

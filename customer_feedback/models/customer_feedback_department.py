@@ -1,3 +1,5 @@
+import ast
+
 from odoo import api, fields, models
 
 
@@ -6,7 +8,7 @@ class CustomerFeedbackDepartment(models.Model):
 
     _name = "customer.feedback.department"
     _description = "Feedback Department"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.alias.mixin"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -77,6 +79,16 @@ class CustomerFeedbackDepartment(models.Model):
         for department in self:
             department.open_ticket_count = open_counts.get(department, 0)
             department.overdue_ticket_count = overdue_counts.get(department, 0)
+
+    def _alias_get_creation_values(self):
+        """Mail to the department's alias becomes a ticket of the department."""
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("customer.feedback.ticket")
+        if self.id:
+            defaults = ast.literal_eval(self.alias_defaults or "{}")
+            defaults["department_id"] = self.id
+            values["alias_defaults"] = defaults
+        return values
 
     @api.model
     def _get_fallback(self, companies):

@@ -69,6 +69,10 @@ class CustomerFeedbackTicket(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     color = fields.Integer(related="priority_id.color")
+    is_urgent = fields.Boolean(
+        "Urgent", tracking=True,
+        help="The customer asked for urgency: the ticket gets one priority level higher.",
+    )
     tag_ids = fields.Many2many("customer.feedback.tag", string="Tags")
 
     # Customer: name, phone and email are kept even without a contact record.

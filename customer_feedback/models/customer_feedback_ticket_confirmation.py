@@ -86,7 +86,7 @@ class CustomerFeedbackTicket(models.Model):
 
     def _post_customer_template(self, xmlid):
         template = self.env.ref(xmlid)
-        for ticket in self.filtered(lambda t: t.partner_id.email):
+        for ticket in self.filtered(lambda t: t.partner_id.email or t.partner_email):
             ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
     def _send_acknowledgement(self):

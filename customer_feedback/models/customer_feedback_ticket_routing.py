@@ -5,7 +5,7 @@
 - Priority: the category's default priority if it has one; otherwise the
   kind decides how urgent the ticket is (complaints take the most urgent
   level). A customer whose care segment raises priority moves the ticket one
-  level up.
+  level up, and so do urgency words in the message (``is_urgent``).
 - Assignee: the department leader, or the member with the fewest open
   tickets when the department balances its work.
 """
@@ -34,7 +34,9 @@ class CustomerFeedbackTicket(models.Model):
             department = ticket.category_id and ticket.category_id._responsible_department()
             ticket.department_id = department or fallback.get(ticket.company_id, False)
 
-    @api.depends("category_id", "kind", "partner_id.commercial_partner_id.feedback_segment_id")
+    @api.depends(
+        "category_id", "kind", "is_urgent", "partner_id.commercial_partner_id.feedback_segment_id"
+    )
     def _compute_priority_id(self):
         levels = self.env["customer.feedback.priority"].search([])
         for ticket in self:
@@ -57,6 +59,8 @@ class CustomerFeedbackTicket(models.Model):
             rank = min(KIND_URGENCY_RANK.get(self.kind, DEFAULT_URGENCY_RANK), len(levels) - 1)
         segment = self.partner_id.commercial_partner_id.feedback_segment_id
         if segment.raise_priority:
+            rank = max(rank - 1, 0)
+        if self.is_urgent:
             rank = max(rank - 1, 0)
         return levels[rank]
 

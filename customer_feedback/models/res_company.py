@@ -14,6 +14,16 @@ class ResCompany(models.Model):
         help="Hours after the department leader was alerted of a missed deadline "
         "before the feedback managers are.",
     )
+    feedback_create_contacts = fields.Boolean(
+        "Create Contacts from Emails", default=True,
+        help="An email from an unknown address creates a contact; otherwise the "
+        "ticket keeps the sender's name and address only.",
+    )
+    feedback_reopen_days = fields.Integer(
+        "Reopen on Reply (days)", default=30,
+        help="A customer's reply to a ticket closed less than this many days ago "
+        "reopens it; a later reply starts a new ticket linked to the old one.",
+    )
     feedback_send_acknowledgement = fields.Boolean(
         "Acknowledge New Feedback", default=True,
         help="Email the customer the reference and the deadline of each new ticket.",

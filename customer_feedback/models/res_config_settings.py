@@ -10,6 +10,10 @@ class ResConfigSettings(models.TransientModel):
     feedback_escalation_delay_hours = fields.Float(
         related="company_id.feedback_escalation_delay_hours", readonly=False
     )
+    feedback_create_contacts = fields.Boolean(
+        related="company_id.feedback_create_contacts", readonly=False
+    )
+    feedback_reopen_days = fields.Integer(related="company_id.feedback_reopen_days", readonly=False)
     feedback_send_acknowledgement = fields.Boolean(
         related="company_id.feedback_send_acknowledgement", readonly=False
     )

@@ -7,3 +7,4 @@ from . import test_security
 from . import test_partner
 from . import test_hotline
 from . import test_performance
+from . import test_ui_tour

@@ -1,0 +1,168 @@
+"""Automatic classification of incoming feedback: kind, category, urgency.
+
+Works on the subject and the body, with or without Vietnamese diacritics
+and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike), by
+whole words. Categories bring their own keywords; the kinds and the urgency
+words are below. The ticket keeps which keywords matched and how confident
+the choice was; when an agent changes the kind or category afterwards the
+ticket records it, so the accuracy of classification can be measured
+(``_classification_accuracy``).
+"""
+
+import re
+import unicodedata
+
+from odoo import api, fields, models
+from odoo.tools import html2plaintext
+
+from .customer_feedback_category import normalize_keyword
+from .customer_feedback_ticket import KINDS
+
+# kind -> keywords, written with their diacritics
+KIND_KEYWORDS = {
+    "complaint": ["khiếu nại", "phàn nàn", "bức xúc", "thất vọng", "hoàn tiền", "bồi thường",
+                  "complaint", "complain", "unacceptable", "disappointed", "refund"],
+    "suggestion": ["góp ý", "đề xuất", "đề nghị", "kiến nghị", "suggestion", "suggest",
+                   "it would help", "would be nice", "proposal", "recommend"],
+    "praise": ["khen", "khen ngợi", "cảm ơn", "hài lòng", "tuyệt vời", "praise", "thank you",
+               "thanks", "excellent", "great service", "well done"],
+    "criticism": ["phê bình", "chỉ trích", "thiếu tôn trọng", "criticism",
+                  "criticise", "criticize", "rude"],
+    "question": ["hỏi", "câu hỏi", "hỏi đáp", "cho tôi hỏi", "question", "how do", "how can",
+                 "what is", "is it possible"],
+    "technical_support": ["lỗi", "hỏng", "không hoạt động", "không chạy", "hỗ trợ kỹ thuật",
+                          "error", "broken", "not working", "bug", "crash", "technical support"],
+    "product_request": ["yêu cầu sản phẩm", "báo giá", "đặt hàng", "mua thêm", "quotation",
+                        "quote", "order", "product request", "new product"],
+}
+
+URGENCY_KEYWORDS = ["khẩn cấp", "gấp", "ngay lập tức", "urgent", "asap", "immediately",
+                    "emergency", "as soon as possible"]
+
+# A keyword found in the subject counts this many times one in the body.
+SUBJECT_WEIGHT = 2
+
+
+class NormalizedText:
+    """A text prepared for keyword matching.
+
+    Vietnamese written with diacritics is matched with them, since without
+    them distinct words collide ('lỗi' error, 'lời' word); text written
+    without diacritics is matched against the keywords stripped of theirs.
+    """
+
+    def __init__(self, text):
+        self.lowered = " ".join(unicodedata.normalize("NFC", text or "").lower().split())
+        self.plain = normalize_keyword(self.lowered)
+        self.has_diacritics = self.plain != self.lowered.replace("đ", "d")
+
+    def find(self, keywords):
+        """The keywords found as whole words."""
+        found = []
+        for keyword in keywords:
+            lowered = unicodedata.normalize("NFC", keyword).lower()
+            text, word = (
+                (self.lowered, lowered) if self.has_diacritics
+                else (self.plain, normalize_keyword(lowered))
+            )
+            if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+                found.append(keyword)
+        return found
+
+
+def _best(scores):
+    """(winner, confidence) from {candidate: score}; confidence in [0, 1]."""
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] <= 0:
+        return None, 0.0
+    best = ranked[0][1]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return ranked[0][0], round(best / (best + runner_up), 2)
+
+
+class CustomerFeedbackTicket(models.Model):
+    _inherit = "customer.feedback.ticket"
+
+    classification_keywords = fields.Char(
+        "Matched Keywords", readonly=True, copy=False,
+        help="The words of the message that decided the kind, category and urgency.",
+    )
+    classification_confidence = fields.Float(
+        "Classification Confidence", readonly=True, copy=False, aggregator="avg",
+        help="1.0: one clear winner; 0.5: a tie between two candidates.",
+    )
+    auto_kind = fields.Selection(
+        KINDS, string="Kind Found Automatically", readonly=True, copy=False
+    )
+    auto_category_id = fields.Many2one(
+        "customer.feedback.category", "Category Found Automatically", readonly=True,
+        copy=False,
+    )
+    is_auto_classified = fields.Boolean(
+        "Classified Automatically", readonly=True, copy=False, index="btree_not_null"
+    )
+    classification_corrected = fields.Boolean(
+        "Classification Corrected", compute="_compute_classification_corrected", store=True,
+        help="An agent changed the kind or the category found automatically.",
+    )
+
+    @api.depends("kind", "category_id", "auto_kind", "auto_category_id", "is_auto_classified")
+    def _compute_classification_corrected(self):
+        for ticket in self:
+            ticket.classification_corrected = ticket.is_auto_classified and (
+                ticket.kind != ticket.auto_kind or ticket.category_id != ticket.auto_category_id
+            )
+
+    @api.model
+    def _classify_message(self, subject, body_html, company=None):
+        """Classify an incoming message.
+
+        :return: dict of ticket values: kind, category, urgency and the
+            classification trace
+        """
+        subject = NormalizedText(subject)
+        body = NormalizedText(html2plaintext(body_html or ""))
+        matched = []
+
+        def score(keywords):
+            in_subject = subject.find(keywords)
+            in_body = body.find(keywords)
+            matched.extend(kw for kw in in_subject + in_body if kw not in matched)
+            return SUBJECT_WEIGHT * len(in_subject) + len(in_body)
+
+        kind, kind_confidence = _best(
+            {kind: score(words) for kind, words in KIND_KEYWORDS.items()}
+        )
+        categories = self.env["customer.feedback.category"].search(
+            [("keyword_list", "!=", False),
+             ("company_id", "in", [(company or self.env.company).id, False])]
+        )
+        category, category_confidence = _best(
+            {category: score(category.keyword_list) for category in categories}
+        )
+        urgent = bool(score(URGENCY_KEYWORDS))
+        kind = kind or (category.kind if category else None) or "other"
+        confidences = [c for c in (kind_confidence, category_confidence) if c]
+        return {
+            "kind": kind,
+            "category_id": category.id if category else False,
+            "auto_kind": kind,
+            "auto_category_id": category.id if category else False,
+            "is_auto_classified": True,
+            "classification_keywords": ", ".join(matched) or False,
+            "classification_confidence": min(confidences) if confidences else 0.0,
+            "is_urgent": urgent,
+        }
+
+    @api.model
+    def _classification_accuracy(self, domain=None):
+        """Share of automatically classified tickets agents did not correct.
+
+        :return: (accuracy in [0, 1] or None when nothing was classified, count)
+        """
+        base = [("is_auto_classified", "=", True)] + list(domain or [])
+        groups = dict(self._read_group(base, ["classification_corrected"], ["__count"]))
+        total = sum(groups.values())
+        if not total:
+            return None, 0
+        return groups.get(False, 0) / total, total

@@ -1,0 +1,151 @@
+"""Intake through Odoo's mail gateway: an email becomes a classified, routed,
+acknowledged ticket; replies land on their ticket.
+
+- The sender is found by email (normalized, case-insensitive) or created as a
+  contact when the company's setting says so; the name and a phone number
+  are taken from the message when present.
+- The kind, category and urgency come from ``_classify_message``.
+- A reply whose headers do not name its ticket is matched by the reference
+  in its subject (``FB/2026/00042``).
+- A customer's reply to a closed ticket reopens it within the company's
+  reopening delay; later, it starts a new ticket linked to the old one
+  (see ``mail_thread.message_route``).
+- No acknowledgement to automatic mail: auto-replies, bounces, mailing lists
+  (see ``mail_thread._message_route_process``). Odoo never mails its own aliases.
+- What cannot become a normal ticket (no sender, empty body, automatic
+  mail) still becomes one, flagged for review and never acknowledged, so
+  nothing a customer sends is lost.
+"""
+
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import email_normalize, html2plaintext, is_html_empty, parse_contact_from_email
+
+REFERENCE_PATTERN = re.compile(r"\b(FB/\d{4}/\d{3,})\b")
+PHONE_PATTERN = re.compile(r"(?<![\w+])(\+?\d[\d .-]{7,14}\d)(?!\w)")
+
+
+class CustomerFeedbackTicket(models.Model):
+    _inherit = "customer.feedback.ticket"
+
+    parent_ticket_id = fields.Many2one(
+        "customer.feedback.ticket", "Previous Ticket", index="btree_not_null", readonly=True,
+        copy=False, help="The closed ticket this one continues.",
+    )
+    needs_review = fields.Boolean(
+        readonly=True, copy=False, index="btree_not_null",
+        help="The message could not become a normal ticket (no sender, empty or "
+        "unreadable content): check it, the original is attached.",
+    )
+    review_reason = fields.Char(readonly=True, copy=False)
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Create a ticket from an incoming email, or find the one its subject names."""
+        existing = self._ticket_named_in_subject(msg_dict)
+        if existing:
+            existing._on_customer_reply()
+            return existing
+        values = self._values_from_message(msg_dict)
+        values.update(custom_values or {})
+        context = {"default_user_id": False, "default_user_received_id": False}
+        if self.env.context.get("feedback_automatic_mail") or values.get("needs_review"):
+            context["feedback_no_acknowledgement"] = True
+        ticket = self.with_context(**context).create(values)
+        ticket.filtered(lambda t: not t.user_received_id).write(
+            {"user_received_id": ticket.department_id.leader_id.id}
+        )
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A reply from the customer on an existing ticket."""
+        result = super().message_update(msg_dict, update_vals=update_vals)
+        author = msg_dict.get("author_id")
+        if author and author in self.partner_id.ids or (
+            email_normalize(msg_dict.get("email_from") or "") == email_normalize(
+                self[:1].partner_email or "")
+        ):
+            self._on_customer_reply()
+        return result
+
+    def _on_customer_reply(self):
+        """The customer wrote again: a closed ticket goes back to work."""
+        self.filtered(lambda t: t.state == "closed")._reopen_closed_ticket()
+
+    def _reopen_closed_ticket(self):
+        recent = self.filtered(lambda t: not t._closed_too_long_ago())
+        if recent:
+            recent.action_reopen(reason=self.env._("the customer wrote again"))
+
+    def _closed_too_long_ago(self):
+        """Past the reopening delay, a reply starts a new ticket instead."""
+        self.ensure_one()
+        days = self.company_id.feedback_reopen_days
+        return bool(self.date_closed) and (
+            self.date_closed < fields.Datetime.now() - timedelta(days=days)
+        )
+
+    @api.model
+    def _ticket_named_in_subject(self, msg_dict):
+        """The ticket whose reference is in the subject, if its customer wrote."""
+        match = REFERENCE_PATTERN.search(msg_dict.get("subject") or "")
+        email = email_normalize(msg_dict.get("email_from") or "")
+        if not match or not email:
+            return self.browse()
+        ticket = self.search([("name", "=", match.group(1))], limit=1)
+        if ticket and email_normalize(ticket.partner_email or "") == email:
+            if ticket.state == "closed" and ticket._closed_too_long_ago():
+                return self.browse()
+            return ticket
+        return self.browse()
+
+    @api.model
+    def _values_from_message(self, msg_dict):
+        subject = (msg_dict.get("subject") or "").strip()
+        body = msg_dict.get("body") or ""
+        name, email = parse_contact_from_email(msg_dict.get("email_from") or "")
+        company = self.env.company
+        partner = self._find_or_create_customer(email, name, company)
+        values = {
+            "title": subject or self.env._("(no subject)"),
+            "description": body,
+            "channel": "email",
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "partner_name": partner.name or name or False,
+            "partner_email": email or False,
+            "partner_phone": partner.phone or self._phone_in_text(body) or False,
+        }
+        values.update(self._classify_message(subject, body, company))
+        reasons = []
+        if not email:
+            reasons.append(self.env._("no sender address"))
+        if is_html_empty(body) and not msg_dict.get("attachments"):
+            reasons.append(self.env._("empty message"))
+        if self.env.context.get("feedback_automatic_mail"):
+            reasons.append(self.env._("automatic message (auto-reply, bounce or mailing list)"))
+        if reasons:
+            values.update(needs_review=True, review_reason=", ".join(reasons))
+        return values
+
+    @api.model
+    def _find_or_create_customer(self, email, name, company):
+        """The contact with this email; a new one if the company creates them."""
+        Partner = self.env["res.partner"]
+        normalized = email_normalize(email or "")
+        if not normalized:
+            return Partner
+        partner = Partner.search(
+            [("email_normalized", "=", normalized), ("company_id", "in", [company.id, False])],
+            order="is_company desc, id", limit=1,
+        )
+        if partner or not company.feedback_create_contacts:
+            return partner
+        return Partner.create({"name": name or normalized, "email": normalized})
+
+    @api.model
+    def _phone_in_text(self, body_html):
+        match = PHONE_PATTERN.search(html2plaintext(body_html or ""))
+        return match.group(1).strip() if match else None
