@@ -186,11 +186,6 @@ class CustomerFeedbackTicket(models.Model):
                 ticket.lead_id.team_id or ticket.department_id.team_id or ticket.team_id
             )
 
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for ticket in self:
-            ticket.access_url = f"/my/feedback/{ticket.id}"
-
     @api.depends("name", "title")
     def _compute_display_name(self):
         for ticket in self:
