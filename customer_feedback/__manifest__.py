@@ -29,6 +29,8 @@
         "data/customer_feedback_segment_data.xml",
         "data/mail_template_data.xml",
         "data/mail_alias_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/survey_survey_data.xml",
         "data/ir_cron_data.xml",
         "views/customer_feedback_ticket_views.xml",
         "views/customer_feedback_category_views.xml",

@@ -12,6 +12,12 @@ from . import customer_feedback_ticket_escalation
 from . import customer_feedback_ticket_confirmation
 from . import customer_feedback_ticket_classification
 from . import customer_feedback_ticket_mail_gateway
+from . import customer_feedback_ticket_satisfaction
+from . import customer_feedback_satisfaction
+from . import customer_feedback_survey_campaign
+from . import survey_question
+from . import survey_question_answer
+from . import survey_user_input
 from . import mail_thread
 from . import res_company
 from . import res_config_settings

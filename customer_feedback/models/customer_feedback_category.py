@@ -57,6 +57,11 @@ class CustomerFeedbackCategory(models.Model):
         "'khieu nai' and 'KHIẾU NẠI'."
     )
     keyword_list = fields.Json(compute="_compute_keyword_list", store=True)
+    satisfaction_survey_id = fields.Many2one(
+        "survey.survey", "Satisfaction Questionnaire",
+        help="Sent to the customer when a ticket of this category (or of a subcategory "
+        "without its own) is closed.",
+    )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     @api.depends("name", "parent_id.complete_name")

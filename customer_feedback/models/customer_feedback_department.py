@@ -60,6 +60,11 @@ class CustomerFeedbackDepartment(models.Model):
         required=True,
         help="Who gets a new ticket: the leader, or the member with the fewest open tickets.",
     )
+    satisfaction_survey_id = fields.Many2one(
+        "survey.survey", "Satisfaction Questionnaire",
+        help="Sent to the customer when a ticket of this department is closed, "
+        "unless its category names another one.",
+    )
     ticket_ids = fields.One2many("customer.feedback.ticket", "department_id")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     overdue_ticket_count = fields.Integer(compute="_compute_ticket_counts")

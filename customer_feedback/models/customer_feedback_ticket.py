@@ -46,7 +46,7 @@ class CustomerFeedbackTicket(models.Model):
 
     _name = "customer.feedback.ticket"
     _description = "Feedback Ticket"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _primary_email = "partner_email"

@@ -18,6 +18,7 @@ acknowledged ticket; replies land on their ticket.
 """
 
 import re
+import unicodedata
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -45,10 +46,15 @@ class CustomerFeedbackTicket(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         """Create a ticket from an incoming email, or find the one its subject names."""
         existing = self._ticket_named_in_subject(msg_dict)
-        if existing:
+        if existing and not (existing.state == "closed" and existing._closed_too_long_ago()):
             existing._on_customer_reply()
             return existing
         values = self._values_from_message(msg_dict)
+        if existing:
+            # named in the subject but closed too long ago: a new, linked ticket
+            # (as message_route does for replies found by their headers)
+            values.update(parent_ticket_id=existing.id,
+                          department_id=existing.department_id.id)
         values.update(custom_values or {})
         context = {"default_user_id": False, "default_user_received_id": False}
         if self.env.context.get("feedback_automatic_mail") or values.get("needs_review"):
@@ -96,15 +102,15 @@ class CustomerFeedbackTicket(models.Model):
             return self.browse()
         ticket = self.search([("name", "=", match.group(1))], limit=1)
         if ticket and email_normalize(ticket.partner_email or "") == email:
-            if ticket.state == "closed" and ticket._closed_too_long_ago():
-                return self.browse()
             return ticket
         return self.browse()
 
     @api.model
     def _values_from_message(self, msg_dict):
-        subject = (msg_dict.get("subject") or "").strip()
-        body = msg_dict.get("body") or ""
+        # Composed form (NFC): windows-1258 mail arrives with its tones as
+        # combining marks, which searches typed on a keyboard would not match.
+        subject = unicodedata.normalize("NFC", msg_dict.get("subject") or "").strip()
+        body = unicodedata.normalize("NFC", msg_dict.get("body") or "")
         name, email = parse_contact_from_email(msg_dict.get("email_from") or "")
         company = self.env.company
         partner = self._find_or_create_customer(email, name, company)
@@ -122,10 +128,17 @@ class CustomerFeedbackTicket(models.Model):
         reasons = []
         if not email:
             reasons.append(self.env._("no sender address"))
-        if is_html_empty(body) and not msg_dict.get("attachments"):
+        # a plain-text mail arrives as "<pre>\n</pre>", not empty to is_html_empty
+        if (is_html_empty(body) or not html2plaintext(body).strip()) \
+                and not msg_dict.get("attachments"):
             reasons.append(self.env._("empty message"))
         if self.env.context.get("feedback_automatic_mail"):
             reasons.append(self.env._("automatic message (auto-reply, bounce or mailing list)"))
+        if self.env.context.get("feedback_charsets_guessed"):
+            reasons.append(self.env._(
+                "text in an unknown or wrong character set (%s), decoded as well as possible",
+                ", ".join(self.env.context["feedback_charsets_guessed"]),
+            ))
         if reasons:
             values.update(needs_review=True, review_reason=", ".join(reasons))
         return values
@@ -144,6 +157,30 @@ class CustomerFeedbackTicket(models.Model):
         if partner or not company.feedback_create_contacts:
             return partner
         return Partner.create({"name": name or normalized, "email": normalized})
+
+    def _partner_find_from_emails(self, records_emails, avoid_alias=True, ban_emails=None,
+                                  filter_found=None, additional_values=None, no_create=False):
+        """Mailing a template to the customer's address would create a contact
+        (Odoo 19 does it for template recipients): not when the company says no."""
+        if self and not all(self.company_id.mapped("feedback_create_contacts")):
+            no_create = True
+        return super()._partner_find_from_emails(
+            records_emails, avoid_alias=avoid_alias, ban_emails=ban_emails,
+            filter_found=filter_found, additional_values=additional_values, no_create=no_create,
+        )
+
+    def _send_acknowledgement(self):
+        """Without a contact, the acknowledgement goes to the address kept on the
+        ticket: posting it in the chatter would need a contact."""
+        no_contact = self.filtered(
+            lambda t: not t.partner_id and t.partner_email
+            and t.company_id.feedback_send_acknowledgement
+        )
+        super(CustomerFeedbackTicket, self - no_contact)._send_acknowledgement()
+        if no_contact and not self.env.context.get("feedback_no_acknowledgement"):
+            template = self.env.ref("customer_feedback.mail_template_ticket_acknowledgement")
+            for ticket in no_contact:
+                template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
 
     @api.model
     def _phone_in_text(self, body_html):

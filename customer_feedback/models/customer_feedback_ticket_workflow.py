@@ -74,8 +74,8 @@ class CustomerFeedbackTicket(models.Model):
         if check:
             check()
         vals = dict(values or {}, state=target)
-        vals[STATE_STAMPS.get(target, "write_date")] = fields.Datetime.now()
-        vals.pop("write_date", None)
+        if target in STATE_STAMPS:
+            vals[STATE_STAMPS[target]] = fields.Datetime.now()
         self.with_context(feedback_transition=_TRANSITION_TOKEN).write(vals)
         return True
 

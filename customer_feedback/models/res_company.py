@@ -24,6 +24,12 @@ class ResCompany(models.Model):
         help="A customer's reply to a ticket closed less than this many days ago "
         "reopens it; a later reply starts a new ticket linked to the old one.",
     )
+    feedback_low_score_action = fields.Selection(
+        [("activity", "An activity for the department leader"),
+         ("ticket", "A new complaint ticket")],
+        "Low Score Follow-up", default="activity", required=True,
+        help="What a dissatisfied answer to a satisfaction questionnaire starts.",
+    )
     feedback_send_acknowledgement = fields.Boolean(
         "Acknowledge New Feedback", default=True,
         help="Email the customer the reference and the deadline of each new ticket.",

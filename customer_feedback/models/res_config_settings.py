@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.feedback_create_contacts", readonly=False
     )
     feedback_reopen_days = fields.Integer(related="company_id.feedback_reopen_days", readonly=False)
+    feedback_low_score_action = fields.Selection(
+        related="company_id.feedback_low_score_action", readonly=False
+    )
     feedback_send_acknowledgement = fields.Boolean(
         related="company_id.feedback_send_acknowledgement", readonly=False
     )

@@ -1,4 +1,15 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+
+from .customer_feedback_satisfaction import NPS_CATEGORIES
+
+CARE_INTERVALS = {
+    "biweekly": relativedelta(weeks=2),
+    "monthly": relativedelta(months=1),
+}
 
 
 class ResPartner(models.Model):
@@ -16,6 +27,102 @@ class ResPartner(models.Model):
     feedback_open_count = fields.Integer("Open Feedback", compute="_compute_feedback_stats")
     feedback_complaint_count = fields.Integer("Complaints", compute="_compute_feedback_stats")
     feedback_last_date = fields.Datetime("Last Feedback", compute="_compute_feedback_stats")
+
+    # Satisfaction
+    feedback_satisfaction_ids = fields.One2many(
+        "customer.feedback.satisfaction", "partner_id", "Satisfaction Surveys"
+    )
+    feedback_survey_opt_out = fields.Boolean(
+        "No Satisfaction Surveys", help="The customer asked not to receive questionnaires."
+    )
+    feedback_last_survey_date = fields.Datetime(
+        "Last Survey Sent", readonly=True, index="btree_not_null", copy=False
+    )
+    feedback_csat_last = fields.Float(
+        "Latest Satisfaction", compute="_compute_feedback_satisfaction", store=True
+    )
+    feedback_csat_avg = fields.Float(
+        "Average Satisfaction", compute="_compute_feedback_satisfaction", store=True
+    )
+    feedback_nps_category = fields.Selection(
+        NPS_CATEGORIES, "NPS Category", compute="_compute_feedback_satisfaction", store=True
+    )
+    feedback_survey_count = fields.Integer(
+        "Surveys Answered", compute="_compute_feedback_satisfaction", store=True
+    )
+    feedback_is_dissatisfied = fields.Boolean(
+        "Dissatisfied", compute="_compute_feedback_satisfaction", store=True,
+        index="btree_not_null", help="The latest questionnaire answered shows a low score.",
+    )
+    # Care rhythm
+    feedback_care_interval = fields.Selection(
+        [("biweekly", "Every two weeks"), ("monthly", "Every month")],
+        "Happy Call", help="How often the customer is called to check all is well.",
+    )
+    feedback_next_care_date = fields.Date("Next Happy Call", index="btree_not_null")
+
+    @api.depends(
+        "feedback_satisfaction_ids.state", "feedback_satisfaction_ids.csat",
+        "feedback_satisfaction_ids.has_csat", "feedback_satisfaction_ids.nps_category",
+        "feedback_satisfaction_ids.is_dissatisfied", "feedback_satisfaction_ids.date_answered",
+    )
+    def _compute_feedback_satisfaction(self):
+        for partner in self:
+            answered = partner.feedback_satisfaction_ids.filtered(
+                lambda s: s.state == "done"
+            ).sorted(lambda s: (s.date_answered or s.date_sent, s.id), reverse=True)
+            scored = answered.filtered("has_csat")
+            latest = answered[:1]
+            partner.feedback_survey_count = len(answered)
+            partner.feedback_csat_last = scored[:1].csat
+            partner.feedback_csat_avg = (
+                sum(scored.mapped("csat")) / len(scored) if scored else 0.0
+            )
+            partner.feedback_nps_category = answered.filtered("nps_category")[:1].nps_category
+            partner.feedback_is_dissatisfied = bool(latest.is_dissatisfied)
+
+    @api.model
+    def _cron_plan_happy_calls(self, today=None):
+        """Prepare this month's care list: a happy-call activity per call due.
+
+        Runs daily; only what is due this month and not yet planned is added,
+        so the list is complete from the first run of the month on, well
+        before the 10th.
+        """
+        today = today or fields.Date.context_today(self)
+        month_end = date(today.year, today.month, 1) + relativedelta(months=1, days=-1)
+        activity_type = self.env.ref("customer_feedback.mail_activity_type_happy_call")
+        partners = self.search([
+            ("feedback_care_interval", "!=", False),
+            ("feedback_next_care_date", "!=", False),
+            ("feedback_next_care_date", "<=", month_end),
+        ])
+        for partner in partners:
+            due = partner.feedback_next_care_date
+            while due <= month_end:
+                partner.activity_schedule(
+                    activity_type_id=activity_type.id, date_deadline=max(due, today),
+                    user_id=(partner.user_id or self.env.user).id,
+                )
+                due += CARE_INTERVALS[partner.feedback_care_interval]
+            partner.feedback_next_care_date = due
+
+    def action_view_care_list(self):
+        """The customers to call this month."""
+        today = fields.Date.context_today(self)
+        month_start = date(today.year, today.month, 1)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Care List"),
+            "res_model": "mail.activity",
+            "view_mode": "list,form",
+            "domain": [
+                ("activity_type_id", "=",
+                 self.env.ref("customer_feedback.mail_activity_type_happy_call").id),
+                ("date_deadline", ">=", month_start),
+                ("date_deadline", "<", month_start + relativedelta(months=1)),
+            ],
+        }
 
     @api.depends_context("allowed_company_ids")
     def _compute_feedback_stats(self):

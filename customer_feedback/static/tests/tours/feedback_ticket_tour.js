@@ -25,10 +25,17 @@ function openFeedbackMenu(menuXmlid, content) {
     ];
 }
 
-function statusIs(state) {
+/**
+ * The form shows ``state`` in its status bar and is idle again: the header
+ * button ``nextButton``, only shown in that state, is enabled (the form
+ * disables its buttons while it saves or runs a button).
+ */
+function statusIs(state, nextButton) {
     return {
         content: `the status bar shows the state ${state}`,
-        trigger: `.o_form_view .o_statusbar_status button.o_arrow_button_current[data-value="${state}"]`,
+        trigger:
+            `.o_form_view:has(.o_statusbar_status button.o_arrow_button_current[data-value="${state}"]) ` +
+            `.o_statusbar_buttons button[name=${nextButton}]:enabled`,
     };
 }
 
@@ -62,9 +69,18 @@ registry.category("web_tour.tours").add("customer_feedback_ticket_tour", {
             run: `edit ${CALLER_NAME}`,
         },
         {
-            content: "the kind of feedback",
-            trigger: ".modal .o_field_widget[name=kind] select",
-            run: "selectByLabel Complaint",
+            content: "open the kinds of feedback",
+            trigger: ".modal .o_field_widget[name=kind] input",
+            run: "click",
+        },
+        {
+            content: "the kind of feedback: a complaint",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains(Complaint)",
+            run: "click",
+        },
+        {
+            content: "the kind is set",
+            trigger: ".modal .o_field_widget[name=kind] input:value(Complaint)",
         },
         {
             content: "the subject",
@@ -83,21 +99,19 @@ registry.category("web_tour.tours").add("customer_feedback_ticket_tour", {
         },
         {
             content: "the ticket came from the hotline",
-            trigger:
-                ".o_form_view .o_field_widget[name=channel] select:value(hotline), " +
-                ".o_form_view .o_field_widget[name=channel] span:contains(Hotline)",
+            trigger: ".o_form_view .o_field_widget[name=channel] input:value(Hotline)",
         },
         {
             content: "the caller became the customer",
             trigger: `.o_form_view .o_field_widget[name=partner_id] input:value(${CALLER_NAME})`,
         },
-        statusIs("assigned"),
+        statusIs("assigned", "action_start"),
         {
             content: "start working on the ticket",
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_start]",
             run: "click",
         },
-        statusIs("in_progress"),
+        statusIs("in_progress", "action_resolve"),
         {
             content: "open the Resolution tab",
             trigger: ".o_form_view .o_notebook a.nav-link[name=resolution]",
@@ -114,10 +128,11 @@ registry.category("web_tour.tours").add("customer_feedback_ticket_tour", {
             run: "click",
         },
         // The customer has an email: the resolution is sent and awaits their answer.
-        statusIs("waiting"),
+        statusIs("waiting", "action_customer_accept"),
         {
-            content: "the confirmation section appeared",
-            trigger: ".o_form_view .o_field_widget[name=confirmation_state]",
+            content: "the confirmation section shows the customer's deadline to answer",
+            trigger:
+                ".o_form_view .o_field_widget[name=date_confirmation_deadline]:not(.o_field_empty)",
         },
         // List of all tickets
         ...openFeedbackMenu(
@@ -143,6 +158,6 @@ registry.category("web_tour.tours").add("customer_feedback_ticket_tour", {
             trigger: `.o_kanban_view .o_kanban_record:contains(${SUBJECT})`,
             run: "click",
         },
-        statusIs("waiting"),
+        statusIs("waiting", "action_customer_accept"),
     ],
 });
