@@ -18,9 +18,10 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import odoo
-import odoo.addons.mail as mail_addon
 from odoo.tests import HttpCase, new_test_user
 from odoo.tools import html2plaintext
+
+import odoo.addons.mail as mail_addon
 
 MAILGATE = Path(mail_addon.__file__).parent / "static" / "scripts" / "odoo-mailgate.py"
 SAMPLES = Path(__file__).parent.parent / "customer_feedback" / "tests" / "emails"
@@ -84,7 +85,9 @@ class TestMailEndToEnd(HttpCase):
         self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace"))
         reply = self._ticket_of("<reply-005@mail.example.vn>")
         self.assertEqual(reply, ticket, (reply.needs_review, reply.review_reason, reply.title))
-        self.assertEqual(self.env["customer.feedback.ticket"].search_count([]), count)
+        self.assertEqual(self.env["customer.feedback.ticket"].search_count([]), count,
+                         self.env["customer.feedback.ticket"].search([], limit=1).read(
+                             ["title", "review_reason", "partner_email"]))
 
         # the same message delivered twice by the MTA: still one ticket
         result = self._mailgate((SAMPLES / "09_duplicate_message_id.eml").read_bytes())

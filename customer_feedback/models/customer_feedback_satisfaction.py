@@ -9,6 +9,7 @@ when answered, else the mean of the factors answered.
 """
 
 from odoo import api, fields, models
+from odoo.tools import plaintext2html
 
 from .survey_question_answer import FACTORS
 
@@ -142,7 +143,10 @@ class CustomerFeedbackSatisfaction(models.Model):
             for partner in partners
         ])
         tickets = list(tickets) if tickets else [None] * len(partners)
-        satisfactions = self.create([
+        # sudo: agents closing a ticket may only read satisfaction records, and
+        # neither they nor feedback managers need to read the questionnaire the
+        # invitation links to; the invitation is the company's.
+        satisfactions = self.sudo().create([
             {
                 "partner_id": partner.id,
                 "user_input_id": user_input.id,
@@ -155,10 +159,10 @@ class CustomerFeedbackSatisfaction(models.Model):
             for partner, user_input, ticket in zip(partners, user_inputs, tickets, strict=True)
         ])
         partners.write({"feedback_last_survey_date": now})
-        self.env.ref("customer_feedback.mail_template_satisfaction_invite").send_mail_batch(
+        self.env.ref("customer_feedback.mail_template_satisfaction_invite").sudo().send_mail_batch(
             satisfactions.ids
         )
-        return satisfactions
+        return satisfactions.sudo(self.env.su)
 
     def _on_answered(self):
         """The customer submitted the questionnaire: follow up a low score."""
@@ -177,7 +181,7 @@ class CustomerFeedbackSatisfaction(models.Model):
         if company.feedback_low_score_action == "ticket":
             self.env["customer.feedback.ticket"].create({
                 "title": summary,
-                "description": self.comment and f"<p>{self.comment}</p>",
+                "description": self.comment and plaintext2html(self.comment),
                 "kind": "complaint",
                 "channel": "event_survey" if self.campaign_id else "web",
                 "partner_id": self.partner_id.id,

@@ -63,15 +63,15 @@ class CustomerFeedbackSurveyCampaign(models.Model):
             by_state = counts.get(campaign, {})
             campaign.sent_count = sum(by_state.values())
             campaign.answered_count = by_state.get("done", 0)
-            campaign.response_rate = (
-                100.0 * campaign.answered_count / campaign.sent_count if campaign.sent_count else 0.0
-            )
+            sent = campaign.sent_count
+            campaign.response_rate = 100.0 * campaign.answered_count / sent if sent else 0.0
 
     def _recipients(self, now):
         """The customers of the segment who may be invited at ``now``."""
         self.ensure_one()
         cooldown_start = now - timedelta(days=self.cooldown_days)
         domain = Domain(safe_eval(self.partner_domain or "[]")) & Domain.AND([
+            [("company_id", "in", [False, self.company_id.id])],
             [("feedback_survey_opt_out", "=", False)],
             [("email", "!=", False)],
             ["|", ("feedback_last_survey_date", "=", False),

@@ -103,6 +103,7 @@ class CustomerFeedbackTicket(models.Model):
     )
     classification_corrected = fields.Boolean(
         "Classification Corrected", compute="_compute_classification_corrected", store=True,
+        precompute=True,
         help="An agent changed the kind or the category found automatically.",
     )
 

@@ -44,11 +44,10 @@ class CustomerFeedbackTicket(models.Model):
 
     def _send_resolution(self):
         """Send the result; ask for confirmation when the customer can answer by email."""
-        reachable = self.filtered(lambda t: t.partner_id.email)
-        template = self.env.ref("customer_feedback.mail_template_ticket_resolution")
+        reachable = self._customer_reachable()
         for ticket in reachable:
             ticket._portal_ensure_token()
-            ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        reachable._post_customer_template("customer_feedback.mail_template_ticket_resolution")
         reachable.action_request_confirmation()
 
     def action_customer_accept(self, note=None):
@@ -84,10 +83,20 @@ class CustomerFeedbackTicket(models.Model):
     # Emails to the customer, posted in the chatter so replies thread back
     # ------------------------------------------------------------------
 
+    def _customer_reachable(self):
+        """The tickets whose customer has an email address."""
+        return self.filtered(lambda t: t.partner_id.email or t.partner_email)
+
     def _post_customer_template(self, xmlid):
+        """Email the customer: through the chatter when they are a contact,
+        else to the address kept on the ticket (posting would need a contact,
+        and the company may not want contacts created from emails)."""
         template = self.env.ref(xmlid)
-        for ticket in self.filtered(lambda t: t.partner_id.email or t.partner_email):
-            ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        for ticket in self._customer_reachable():
+            if ticket.partner_id.email:
+                ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            else:
+                template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
 
     def _send_acknowledgement(self):
         """Tell the customer we received the feedback, with reference and deadline."""

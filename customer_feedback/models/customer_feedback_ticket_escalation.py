@@ -12,6 +12,7 @@ The ticket stores when it next needs the cron (``next_escalation_date``,
 indexed), so the cron reads only the tickets that are due.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -94,10 +95,19 @@ class CustomerFeedbackTicket(models.Model):
         )
 
     def _escalate_due_breaches(self, now):
-        """One escalation step for every breach of ``self`` due at ``now``."""
+        """One escalation step for every breach of ``self`` due at ``now``.
+
+        What does not depend on the ticket (managers, summaries, activity
+        type and due date) is computed once per batch; the levels are written
+        in one query per set of values, the activities created in one call and
+        the notes logged in one call.
+        """
         managers = self._feedback_managers()
+        no_users = self.env["res.users"]
+        summaries = self._breach_summaries()
+        activity_defaults = self._escalation_activity_defaults(now)
         activity_vals, notes = [], {}
-        by_values = {}
+        by_values = defaultdict(list)
         for ticket in self:
             vals, lines = {}, []
             for breach in BREACHES:
@@ -107,14 +117,17 @@ class CustomerFeedbackTicket(models.Model):
                 level = ticket[f"{breach}_escalation_level"] + 1
                 vals[f"{breach}_escalation_level"] = level
                 users = ticket.department_id.leader_id if level == 1 else managers.get(
-                    ticket.company_id, self.env["res.users"]
+                    ticket.company_id, no_users
                 )
-                summary = ticket._breach_summary(breach)
+                summary = summaries[breach]
                 lines.append(summary)
-                activity_vals += ticket._escalation_activity_values(users, summary, now)
+                activity_vals.extend(
+                    dict(activity_defaults, res_id=ticket.id, summary=summary, user_id=user.id)
+                    for user in users
+                )
             if vals:
                 vals["date_last_escalation"] = now
-                by_values.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
+                by_values[tuple(sorted(vals.items()))].append(ticket.id)
                 notes[ticket.id] = "<br/>".join(lines)
         for vals, ids in by_values.items():
             self.browse(ids).write(dict(vals))
@@ -125,30 +138,22 @@ class CustomerFeedbackTicket(models.Model):
         if notes:
             self.browse(list(notes))._message_log_batch(bodies=notes)
 
-    def _breach_summary(self, breach):
+    def _breach_summaries(self):
         return {
             "response": self.env._("Response deadline missed"),
             "resolution": self.env._("Resolution deadline missed"),
             "promise": self.env._("Reply date promised to the customer missed"),
-        }[breach]
+        }
 
-    def _escalation_activity_values(self, users, summary, now):
-        self.ensure_one()
-        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "mail.mail_activity_data_todo"
-        )
-        model_id = self.env["ir.model"]._get_id(self._name)
-        return [
-            {
-                "res_model_id": model_id,
-                "res_id": self.id,
-                "activity_type_id": activity_type_id,
-                "summary": summary,
-                "user_id": user.id,
-                "date_deadline": fields.Date.context_today(self, now),
-            }
-            for user in users
-        ]
+    def _escalation_activity_defaults(self, now):
+        """The values shared by all the escalation activities of a batch."""
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "activity_type_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                "mail.mail_activity_data_todo"
+            ),
+            "date_deadline": fields.Date.context_today(self, now),
+        }
 
     def _feedback_managers(self):
         """Feedback managers per company of ``self`` (internal users only)."""

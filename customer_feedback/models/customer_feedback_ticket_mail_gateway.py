@@ -56,7 +56,13 @@ class CustomerFeedbackTicket(models.Model):
             values.update(parent_ticket_id=existing.id,
                           department_id=existing.department_id.id)
         values.update(custom_values or {})
-        context = {"default_user_id": False, "default_user_received_id": False}
+        # The assignee follows the ticket and is notified of the customer's
+        # email itself: Odoo's separate "you have been assigned" mail would
+        # only repeat it.
+        context = {
+            "default_user_id": False, "default_user_received_id": False,
+            "mail_auto_subscribe_no_notify": True,
+        }
         if self.env.context.get("feedback_automatic_mail") or values.get("needs_review"):
             context["feedback_no_acknowledgement"] = True
         ticket = self.with_context(**context).create(values)
@@ -168,19 +174,6 @@ class CustomerFeedbackTicket(models.Model):
             records_emails, avoid_alias=avoid_alias, ban_emails=ban_emails,
             filter_found=filter_found, additional_values=additional_values, no_create=no_create,
         )
-
-    def _send_acknowledgement(self):
-        """Without a contact, the acknowledgement goes to the address kept on the
-        ticket: posting it in the chatter would need a contact."""
-        no_contact = self.filtered(
-            lambda t: not t.partner_id and t.partner_email
-            and t.company_id.feedback_send_acknowledgement
-        )
-        super(CustomerFeedbackTicket, self - no_contact)._send_acknowledgement()
-        if no_contact and not self.env.context.get("feedback_no_acknowledgement"):
-            template = self.env.ref("customer_feedback.mail_template_ticket_acknowledgement")
-            for ticket in no_contact:
-                template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
 
     @api.model
     def _phone_in_text(self, body_html):

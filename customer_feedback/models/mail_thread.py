@@ -21,6 +21,7 @@ import ast
 import base64
 import codecs
 import email
+import email.parser
 import email.policy
 import logging
 import re
@@ -121,6 +122,11 @@ class MailThread(models.AbstractModel):
     def message_process(self, model, message, custom_values=None, save_original=False,
                         strip_attachments=False, thread_id=None):
         """Never lose a message to our aliases: see ``_feedback_fallback_ticket``."""
+        if not self.env.su and self._feedback_already_received(message):
+            # Odoo looks for an earlier copy of the message as the gateway's
+            # user (odoo-mailgate's -u), who may not read the messages of every
+            # ticket: a mail delivered twice made a second ticket.
+            return False
         try:
             with self.env.cr.savepoint():
                 return super().message_process(
@@ -140,6 +146,19 @@ class MailThread(models.AbstractModel):
                 ticket.name,
             )
             return ticket.id
+
+    @api.model
+    def _feedback_already_received(self, message):
+        if isinstance(message, str):
+            message = message.encode("utf-8", errors="surrogateescape")
+        elif not isinstance(message, bytes):  # xmlrpc Binary
+            message = bytes(message.data)
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(message)
+        message_id = (headers.get("Message-Id") or "").strip()
+        # sudo: only whether a message with this Message-Id exists is read
+        return bool(message_id) and bool(self.env["mail.message"].sudo().search_count(
+            [("message_id", "=", message_id)], limit=1
+        ))
 
     @api.model
     def _feedback_fallback_ticket(self, message, error=None):
@@ -223,10 +242,10 @@ class MailThread(models.AbstractModel):
         # may not write aliases made the first mail to a fresh alias crash.
         # sudo: only the status of the alias the mail was routed to is set.
         for route in routes or ():
-            alias = route[4] if len(route) > 4 else None
+            alias = route[4].sudo() if len(route) > 4 and route[4] else None
             if alias and alias.alias_model_id.model == "customer.feedback.ticket" \
                     and alias.alias_status != "valid":
-                alias.sudo().alias_status = "valid"
+                alias.alias_status = "valid"
         return super(MailThread, self.with_context(
             feedback_automatic_mail=_is_automatic(message),
             feedback_charsets_guessed=getattr(message, "customer_feedback_charsets_guessed", None),

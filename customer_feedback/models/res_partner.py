@@ -97,14 +97,24 @@ class ResPartner(models.Model):
             ("feedback_next_care_date", "!=", False),
             ("feedback_next_care_date", "<=", month_end),
         ])
+        fallback = self.env["customer.feedback.department"]._get_fallback(
+            partners.company_id | self.env.company
+        )
         for partner in partners:
+            # the salesperson calls; without one, the fallback department's leader
+            caller = partner.user_id or fallback.get(
+                partner.company_id or self.env.company, self.env["customer.feedback.department"]
+            ).leader_id
             due = partner.feedback_next_care_date
+            interval = CARE_INTERVALS[partner.feedback_care_interval]
+            while due + interval <= today:  # calls missed: only the latest is made
+                due += interval
             while due <= month_end:
                 partner.activity_schedule(
                     activity_type_id=activity_type.id, date_deadline=max(due, today),
-                    user_id=(partner.user_id or self.env.user).id,
+                    user_id=(caller or self.env.user).id,
                 )
-                due += CARE_INTERVALS[partner.feedback_care_interval]
+                due += interval
             partner.feedback_next_care_date = due
 
     def action_view_care_list(self):

@@ -9,3 +9,4 @@ from . import test_hotline
 from . import test_performance
 from . import test_ui_tour
 from . import test_mail_gateway
+from . import test_satisfaction

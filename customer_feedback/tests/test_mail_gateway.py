@@ -9,14 +9,12 @@ mail, threading, reopening, attachments and malformed input.
 
 import base64
 import unicodedata
-from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import html2plaintext, mute_logger
 
@@ -681,9 +679,9 @@ class TestMailGateway(FeedbackCommon, MockEmail):
         self.assertFalse(self._acknowledgements(ticket))
 
     def _breaking_parse(self):
-        from unittest.mock import patch  # noqa: PLC0415
+        from unittest.mock import patch
 
-        from odoo.addons.mail.models.mail_thread import MailThread  # noqa: PLC0415
+        from odoo.addons.mail.models.mail_thread import MailThread
 
         def boom(*args, **kwargs):
             return 1 / 0
@@ -700,7 +698,7 @@ class TestMailGateway(FeedbackCommon, MockEmail):
         raw = self._email(subject="Khiếu nại giao hàng", body="Đơn giao hàng trễ 3 ngày.",
                           sender="An <NGUYEN.AN@CF-Customer.Example.COM>")
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=106):
+        with self.assertQueryCount(__system__=107):
             ticket = self._process(raw)
             self.env.flush_all()
         self.assertEqual(ticket.partner_id, self.customer_contact)

@@ -32,7 +32,8 @@ class TestPerformance(FeedbackCommon):
     def test_create_1(self):
         Ticket = self.env["customer.feedback.ticket"]
         vals = self._vals(1)
-        with self.assertQueryCount(cf_manager=42):
+        # +1 since the rating mixin: its stored last rating is computed for new tickets
+        with self.assertQueryCount(cf_manager=43):
             Ticket.create(vals)
 
     @users("cf_manager")
@@ -51,7 +52,7 @@ class TestPerformance(FeedbackCommon):
         Ticket = self.env["customer.feedback.ticket"].with_context(
             mail_auto_subscribe_no_notify=True
         )
-        with self.assertQueryCount(cf_manager=24):
+        with self.assertQueryCount(cf_manager=25):  # +1: the rating mixin, as above
             Ticket.create(self._vals(1))
 
     @users("cf_manager")

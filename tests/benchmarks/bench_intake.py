@@ -1,0 +1,195 @@
+"""Benchmark: email intake through the mail gateway, side by side with crm.lead.
+
+Not a test. Builds N raw emails (1,000 by default) with a realistic mix --
+Vietnamese and English, utf-8 and 8-bit windows-1258, some with a PDF
+attachment, some replies to earlier mails of the stream, some auto-replies --
+and feeds them through ``mail.thread.message_process`` to the ``feedback``
+alias (feedback tickets), then the SAME emails (own Message-IDs) to an alias
+of ``crm.lead``, in the same run; prints emails/second for both and the
+ratio. The ticket stream is run twice: with the acknowledgement email (the
+default) and without, since crm.lead sends none.
+
+    .venv/bin/python tests/benchmarks/bench_intake.py \\
+        -c .runtime/test-<db>.conf -d <db> [-n 1000] [--profile]
+
+Everything the benchmark creates is rolled back at the end.
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import time
+import unicodedata
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+VI = [
+    ("Khiếu nại: máy tính bảng bị lỗi màn hình",
+     ("Tôi mua máy tính bảng tại cửa hàng Cầu Giấy. Sau 3 ngày màn hình bị sọc. "
+     "Tôi rất thất vọng và yêu cầu đổi máy. Số điện thoại: 0912 345 678.")),
+    ("Góp ý về giờ mở cửa", "Cửa hàng nên mở cửa lúc 7 giờ vào cuối tuần. Cảm ơn."),
+    ("Lời khen cho nhân viên", "Xin chân thành cảm ơn chị Lan đã hỗ trợ tôi rất nhiệt tình!"),
+    ("Hỏi về chính sách bảo hành", "Cho tôi hỏi chính sách bảo hành điện thoại là bao lâu?"),
+    ("Giao hàng chậm GẤP", "Đơn hàng của tôi giao chậm 5 ngày, đề nghị xử lý khẩn cấp."),
+]
+EN = [
+    ("Complaint: broken charger", ("The charger I bought is broken. I want a refund. "
+     "Call me at +84 901 234 567.")),
+    ("Suggestion: opening hours", "It would help a lot if the store opened at 8:00."),
+    ("Thank you", "Excellent service at the Da Nang store, well done."),
+    ("Question about delivery", "How can I change the delivery address of my order?"),
+    ("Quotation request", "Please send a quotation for 20 units of the new product."),
+]
+PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"
+
+
+def cp1258_bytes(text):
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+        out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+def make_specs(count, seed=42):
+    """The stream, independent of the target: a list of dicts."""
+    rng = random.Random(seed)
+    specs = []
+    for i in range(count):
+        vietnamese = rng.random() < 0.6
+        subject, body = rng.choice(VI if vietnamese else EN)
+        spec = {
+            "i": i,
+            "sender": f"Customer {i % 300} <customer{i % 300}@bench-mail.example.com>",
+            "subject": subject,
+            "body": body,
+            "cp1258": vietnamese and rng.random() < 0.3,
+            "attachment": rng.random() < 0.2,
+            "auto": rng.random() < 0.05,
+            "reply_to": None,
+        }
+        if specs and rng.random() < 0.15:
+            parent = rng.choice(specs[-50:])
+            spec.update(reply_to=parent["i"], sender=parent["sender"],
+                        subject="Re: " + parent["subject"])
+        specs.append(spec)
+    return specs
+
+
+def build(spec, to, prefix):
+    def msg_id(i):
+        return f"<{prefix}-{i}@bench-mail.example.com>"
+
+    headers = (
+        f"From: {spec['sender']}\r\nTo: {to}\r\nDate: {formatdate()}\r\n"
+        f"Message-ID: {msg_id(spec['i'])}\r\n"
+    )
+    if spec["reply_to"] is not None:
+        headers += f"In-Reply-To: {msg_id(spec['reply_to'])}\r\n"
+        headers += f"References: {msg_id(spec['reply_to'])}\r\n"
+    if spec["auto"]:
+        headers += "Auto-Submitted: auto-replied\r\n"
+    if spec["cp1258"] and not spec["attachment"]:
+        subject = EmailMessage()
+        subject["Subject"] = spec["subject"]
+        return (
+            headers.encode() + subject.as_bytes().split(b"\n\n")[0].strip() + b"\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"windows-1258\"\r\n"
+            b"Content-Transfer-Encoding: 8bit\r\n\r\n" + cp1258_bytes(spec["body"]) + b"\r\n"
+        )
+    message = EmailMessage()
+    message["Subject"] = spec["subject"]
+    message.set_content(spec["body"])
+    if spec["attachment"]:
+        message.add_attachment(PDF, maintype="application", subtype="pdf",
+                               filename=f"scan-{spec['i']}.pdf")
+    return headers.encode() + message.as_bytes()
+
+
+def feed(env, raws):
+    MailThread = env["mail.thread"]
+    start = time.perf_counter()
+    for raw in raws:
+        MailThread.message_process(False, raw)
+    env.flush_all()
+    return len(raws) / (time.perf_counter() - start)
+
+
+def run(env, count, profile):
+    domain = env["mail.alias.domain"].search([("name", "=", "bench.example.com")]) or env[
+        "mail.alias.domain"].create({"name": "bench.example.com"})
+    env.company.alias_domain_id = domain
+    env.ref("customer_feedback.mail_alias_feedback_intake").write(
+        {"alias_domain_id": domain.id, "alias_name": "feedback"})
+    env["mail.alias"].create({
+        "alias_name": "bench-leads", "alias_domain_id": domain.id,
+        "alias_model_id": env["ir.model"]._get_id("crm.lead"), "alias_contact": "everyone",
+        "alias_defaults": "{'type': 'lead'}",
+    })
+    specs = make_specs(count)
+    streams = {
+        "tickets": [build(s, "feedback@bench.example.com", "t") for s in specs],
+        "tickets (no ack)": [build(s, "feedback@bench.example.com", "q") for s in specs],
+        "crm.lead": [build(s, "bench-leads@bench.example.com", "l") for s in specs],
+    }
+    # warm-up: caches, templates, sequences
+    warm = make_specs(20, seed=7)
+    feed(env, [build(s, "feedback@bench.example.com", "wt") for s in warm])
+    feed(env, [build(s, "bench-leads@bench.example.com", "wl") for s in warm])
+    results = {}
+    for name, raws in streams.items():
+        env.company.feedback_send_acknowledgement = name != "tickets (no ack)"
+        env.invalidate_all()
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        results[name] = feed(env, raws)
+        if profiler:
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+            print(f"\n===== profile: {name} =====\n{out.getvalue()}")
+    tickets = env["customer.feedback.ticket"].search_count(
+        [("message_ids.message_id", "=like", "<t-%")]
+    )
+    leads = env["crm.lead"].search_count([("message_ids.message_id", "=like", "<l-%")])
+    return results, tickets, leads
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("-n", "--count", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="cProfile each stream")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(
+        ["-c", args.config, "-d", args.database, "--no-http", "--log-level=warn"])
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        results, tickets, leads = run(env, args.count, args.profile)
+        cr.rollback()
+    print(f"\n{args.count:,} emails per stream ({tickets} tickets, {leads} leads created; "
+          "the rest are replies threaded on them)")
+    lead_rate = results["crm.lead"]
+    print(f"{'stream':<20}{'emails/s':>10}{'ms/email':>10}{'vs crm.lead':>13}")
+    for name, rate in results.items():
+        print(f"{name:<20}{rate:>10.1f}{1000 / rate:>10.2f}{rate / lead_rate:>13.2f}")
+
+
+if __name__ == "__main__":
+    main()
