@@ -87,14 +87,15 @@ class CustomerFeedbackTicket(models.Model):
     def _cron_escalate_breaches(self, batch_size=500):
         """Escalate the tickets whose next escalation is due, in batches."""
         now = fields.Datetime.now()
+        managers = {}  # read once for all the batches
         self._process_in_batches(
             Domain("next_escalation_date", "<=", now),
             "next_escalation_date, id",
-            lambda tickets: tickets._escalate_due_breaches(now),
+            lambda tickets: tickets._escalate_due_breaches(now, managers),
             batch_size,
         )
 
-    def _escalate_due_breaches(self, now):
+    def _escalate_due_breaches(self, now, managers=None):
         """One escalation step for every breach of ``self`` due at ``now``.
 
         What does not depend on the ticket (managers, summaries, activity
@@ -102,7 +103,10 @@ class CustomerFeedbackTicket(models.Model):
         in one query per set of values, the activities created in one call and
         the notes logged in one call.
         """
-        managers = self._feedback_managers()
+        if managers is None:
+            managers = {}
+        if self.company_id - self.env["res.company"].union(*managers):
+            managers.update(self._feedback_managers())
         no_users = self.env["res.users"]
         summaries = self._breach_summaries()
         activity_defaults = self._escalation_activity_defaults(now)
@@ -131,6 +135,10 @@ class CustomerFeedbackTicket(models.Model):
                 notes[ticket.id] = "<br/>".join(lines)
         for vals, ids in by_values.items():
             self.browse(ids).write(dict(vals))
+        if stale := self.filtered(lambda t: t.id not in notes):
+            # Found due with nothing due: a stale date (written in SQL...).
+            # Recompute it, or every batch would find these tickets again.
+            self.env.add_to_compute(self._fields["next_escalation_date"], stale)
         if activity_vals:
             self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
                 activity_vals
