@@ -1,5 +1,7 @@
 import ast
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 
@@ -140,3 +142,24 @@ class CustomerFeedbackDepartment(models.Model):
             else:
                 result[department] = [department.leader_id] * wanted
         return result
+
+    def _post_escalation_digest(self, users, escalations):
+        """Tell ``users``, in the department's chatter, which tickets were escalated to them.
+
+        :param escalations: list of (ticket, summary of the missed deadline)
+        """
+        self.ensure_one()
+        items = Markup().join(
+            Markup("<li>%s: %s</li>") % (ticket._get_html_link(), summary)
+            for ticket, summary in escalations
+        )
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("%(count)s ticket(s) escalated to you:", count=len(escalations)),
+            items,
+        )
+        self.message_post(
+            body=body,
+            partner_ids=users.partner_id.ids,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )

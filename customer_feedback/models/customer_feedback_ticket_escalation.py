@@ -3,10 +3,15 @@
 Three deadlines are watched while a ticket is open: the response deadline
 (until the first response), the resolution deadline, and the reply date
 promised to the customer. When one passes, the department leader gets an
-activity and the ticket a note (level 1); if it is still missed after the
-company's escalation delay, the feedback managers do (level 2). Each level
-happens once per breach: a new deadline (new priority, new promised date)
-starts again from level 0.
+activity on the ticket (level 1); if it is still missed after the company's
+escalation delay, the feedback managers do (level 2). A department without a
+leader goes to the managers at once. Each level happens once per breach: a
+new deadline (new priority, new promised date) starts again from level 0.
+
+The people escalated to are also told in one message per department and
+run, posted in the department's chatter (the escalation log), listing the
+tickets: one notification per person instead of one per ticket, and no
+mail.message per ticket, which is most of the cron's cost at scale.
 
 The ticket stores when it next needs the cron (``next_escalation_date``,
 indexed), so the cron reads only the tickets that are due.
@@ -100,8 +105,8 @@ class CustomerFeedbackTicket(models.Model):
 
         What does not depend on the ticket (managers, summaries, activity
         type and due date) is computed once per batch; the levels are written
-        in one query per set of values, the activities created in one call and
-        the notes logged in one call.
+        in one query per set of values, the activities created in one call
+        and one message per department and set of people posted.
         """
         if managers is None:
             managers = {}
@@ -110,32 +115,37 @@ class CustomerFeedbackTicket(models.Model):
         no_users = self.env["res.users"]
         summaries = self._breach_summaries()
         activity_defaults = self._escalation_activity_defaults(now)
-        activity_vals, notes = [], {}
+        activity_vals = []
+        digests = defaultdict(list)  # (department, users) -> [(ticket, summary)]
         by_values = defaultdict(list)
+        escalated = set()
         for ticket in self:
-            vals, lines = {}, []
+            vals = {}
             for breach in BREACHES:
                 due = ticket._breach_due_date(breach)
                 if not due or due > now:
                     continue
                 level = ticket[f"{breach}_escalation_level"] + 1
                 vals[f"{breach}_escalation_level"] = level
-                users = ticket.department_id.leader_id if level == 1 else managers.get(
-                    ticket.company_id, no_users
+                company_managers = managers.get(ticket.company_id, no_users)
+                users = company_managers if level == 2 else (
+                    ticket.department_id.leader_id or company_managers
                 )
                 summary = summaries[breach]
-                lines.append(summary)
                 activity_vals.extend(
-                    dict(activity_defaults, res_id=ticket.id, summary=summary, user_id=user.id)
+                    dict(activity_defaults, res_id=ticket.id, res_name=ticket.display_name,
+                         summary=summary, user_id=user.id)
                     for user in users
                 )
+                if users and ticket.department_id:
+                    digests[ticket.department_id, users].append((ticket, summary))
             if vals:
                 vals["date_last_escalation"] = now
                 by_values[tuple(sorted(vals.items()))].append(ticket.id)
-                notes[ticket.id] = "<br/>".join(lines)
+                escalated.add(ticket.id)
         for vals, ids in by_values.items():
             self.browse(ids).write(dict(vals))
-        if stale := self.filtered(lambda t: t.id not in notes):
+        if stale := self.filtered(lambda t: t.id not in escalated):
             # Found due with nothing due: a stale date (written in SQL...).
             # Recompute it, or every batch would find these tickets again.
             self.env.add_to_compute(self._fields["next_escalation_date"], stale)
@@ -143,8 +153,8 @@ class CustomerFeedbackTicket(models.Model):
             self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
                 activity_vals
             )
-        if notes:
-            self.browse(list(notes))._message_log_batch(bodies=notes)
+        for (department, users), lines in digests.items():
+            department._post_escalation_digest(users, lines)
 
     def _breach_summaries(self):
         return {
