@@ -7,8 +7,6 @@
     "website": "https://github.com/customer-feedback/customer-feedback",
     "author": "Customer Feedback contributors",
     "license": "LGPL-3",
-    "application": False,
-    "installable": True,
     "depends": [
         "crm",
         "mail",
@@ -43,6 +41,8 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_feedback_confirmation_templates.xml",
+        "views/customer_feedback_portal_templates.xml",
+        "views/customer_feedback_public_form_templates.xml",
         "wizard/customer_feedback_hotline_wizard_views.xml",
         "wizard/customer_feedback_cancel_wizard_views.xml",
         "wizard/customer_feedback_escalate_wizard_views.xml",

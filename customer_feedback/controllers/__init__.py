@@ -1,1 +1,3 @@
 from . import confirmation
+from . import portal
+from . import public_form

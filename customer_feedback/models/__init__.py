@@ -13,6 +13,9 @@ from . import customer_feedback_ticket_confirmation
 from . import customer_feedback_ticket_classification
 from . import customer_feedback_ticket_mail_gateway
 from . import customer_feedback_ticket_satisfaction
+from . import customer_feedback_ticket_portal
+from . import customer_feedback_ticket_web_form
+from . import customer_feedback_submission_log
 from . import customer_feedback_satisfaction
 from . import customer_feedback_survey_campaign
 from . import survey_question

@@ -7,7 +7,7 @@ class CrmLead(models.Model):
     feedback_ticket_ids = fields.One2many(
         "customer.feedback.ticket", "lead_id", "Feedback Tickets"
     )
-    feedback_count = fields.Integer("Feedback Count", compute="_compute_feedback_count")
+    feedback_count = fields.Integer(compute="_compute_feedback_count")
 
     def _compute_feedback_count(self):
         counts = dict(

@@ -23,7 +23,6 @@ class CustomerFeedbackDepartment(models.Model):
     )
     leader_id = fields.Many2one(
         "res.users",
-        string="Leader",
         tracking=True,
         check_company=True,
         domain=[("share", "=", False)],

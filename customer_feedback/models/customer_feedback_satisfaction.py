@@ -38,9 +38,9 @@ class CustomerFeedbackSatisfaction(models.Model):
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True,
                                  ondelete="cascade")
-    ticket_id = fields.Many2one("customer.feedback.ticket", "Ticket", index="btree_not_null",
+    ticket_id = fields.Many2one("customer.feedback.ticket", index="btree_not_null",
                                 ondelete="set null", check_company=True)
-    campaign_id = fields.Many2one("customer.feedback.survey.campaign", "Campaign",
+    campaign_id = fields.Many2one("customer.feedback.survey.campaign",
                                   index="btree_not_null", ondelete="set null")
     user_input_id = fields.Many2one("survey.user_input", "Survey Answer", required=True,
                                     index=True, ondelete="cascade")

@@ -109,9 +109,9 @@ class CustomerFeedbackTicket(models.Model):
 
     # What it is about
     category_id = fields.Many2one(
-        "customer.feedback.category", "Category", index=True, tracking=True, check_company=True
+        "customer.feedback.category", index=True, tracking=True, check_company=True
     )
-    product_id = fields.Many2one("product.product", "Product", check_company=True)
+    product_id = fields.Many2one("product.product", check_company=True)
     quantity = fields.Float(default=0.0, digits="Product Unit")
     lead_id = fields.Many2one(
         "crm.lead", "Opportunity", index="btree_not_null", check_company=True
@@ -123,11 +123,11 @@ class CustomerFeedbackTicket(models.Model):
 
     # Handling
     department_id = fields.Many2one(
-        "customer.feedback.department", "Department", index=True, tracking=True,
+        "customer.feedback.department", index=True, tracking=True,
         check_company=True, compute="_compute_department_id", store=True, readonly=False,
     )
     priority_id = fields.Many2one(
-        "customer.feedback.priority", "Priority", index=True, tracking=True,
+        "customer.feedback.priority", index=True, tracking=True,
         compute="_compute_priority_id", store=True, readonly=False, check_company=True,
     )
     priority_sequence = fields.Integer(related="priority_id.sequence", store=True)
@@ -135,7 +135,7 @@ class CustomerFeedbackTicket(models.Model):
         "res.users", "Assigned To", index=True, tracking=True,
         domain=[("share", "=", False)],
     )
-    actions_needed = fields.Html("Actions Needed")
+    actions_needed = fields.Html()
     date_expected = fields.Datetime(
         "Expected Completion", help="When the handler expects to finish."
     )
@@ -146,7 +146,7 @@ class CustomerFeedbackTicket(models.Model):
     resolution = fields.Html(copy=False)
     cancel_reason = fields.Text(copy=False, tracking=True)
     corrective_action_id = fields.Many2one(
-        "customer.feedback.corrective.action", "Corrective Action", index="btree_not_null",
+        "customer.feedback.corrective.action", index="btree_not_null",
         tracking=True, copy=False, check_company=True,
     )
 

@@ -88,7 +88,7 @@ class CustomerFeedbackTicket(models.Model):
         help="The words of the message that decided the kind, category and urgency.",
     )
     classification_confidence = fields.Float(
-        "Classification Confidence", readonly=True, copy=False, aggregator="avg",
+        readonly=True, copy=False, aggregator="avg",
         help="1.0: one clear winner; 0.5: a tie between two candidates.",
     )
     auto_kind = fields.Selection(
@@ -102,7 +102,7 @@ class CustomerFeedbackTicket(models.Model):
         "Classified Automatically", readonly=True, copy=False, index="btree_not_null"
     )
     classification_corrected = fields.Boolean(
-        "Classification Corrected", compute="_compute_classification_corrected", store=True,
+        compute="_compute_classification_corrected", store=True,
         precompute=True,
         help="An agent changed the kind or the category found automatically.",
     )

@@ -38,7 +38,9 @@ class CustomerFeedbackTicket(models.Model):
         "category_id", "kind", "is_urgent", "partner_id.commercial_partner_id.feedback_segment_id"
     )
     def _compute_priority_id(self):
-        levels = self.env["customer.feedback.priority"].search([])
+        levels = self.env["customer.feedback.priority"].search(
+            [("company_id", "in", [False, *self.company_id.ids])]
+        )
         for ticket in self:
             company_levels = levels.filtered(
                 lambda lvl, c=ticket.company_id: not lvl.company_id or lvl.company_id == c

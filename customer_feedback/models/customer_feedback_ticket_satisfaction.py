@@ -12,8 +12,9 @@ class CustomerFeedbackTicket(models.Model):
                                        "Satisfaction Surveys")
 
     def _send_closure(self):
-        super()._send_closure()
+        result = super()._send_closure()
         self._send_satisfaction_survey()
+        return result
 
     def _satisfaction_survey(self):
         """The questionnaire the category (or its ancestors) or the department asks for."""

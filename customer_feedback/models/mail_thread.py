@@ -88,6 +88,15 @@ def _is_attachment(part):
     )
 
 
+def _decodes(data, charset):
+    """Whether ``data`` is valid text in ``charset`` (a known one)."""
+    try:
+        data.decode(charset)
+    except (LookupError, UnicodeError):
+        return False
+    return True
+
+
 def _repair_charsets(message):
     """Make every text part of ``message`` decodable; return what was guessed."""
     notes = []
@@ -96,11 +105,8 @@ def _repair_charsets(message):
             continue
         charset = part.get_param("charset") or "utf-8"
         data = part.get_payload(decode=True) or b""
-        try:
-            data.decode(charset)
+        if _decodes(data, charset):
             continue
-        except (LookupError, UnicodeError):
-            pass
         if _is_attachment(part):
             # a file: keep its bytes as they are rather than re-encode a guess
             part.set_type("application/octet-stream")

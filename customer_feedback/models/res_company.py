@@ -34,3 +34,8 @@ class ResCompany(models.Model):
         "Acknowledge New Feedback", default=True,
         help="Email the customer the reference and the deadline of each new ticket.",
     )
+    feedback_portal_share_commercial = fields.Boolean(
+        "Colleagues See Each Other's Feedback",
+        help="On the customer portal, the contacts of a customer company see all the "
+        "feedback of that company, not only their own.",
+    )

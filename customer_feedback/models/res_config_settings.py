@@ -20,3 +20,6 @@ class ResConfigSettings(models.TransientModel):
     feedback_send_acknowledgement = fields.Boolean(
         related="company_id.feedback_send_acknowledgement", readonly=False
     )
+    feedback_portal_share_commercial = fields.Boolean(
+        related="company_id.feedback_portal_share_commercial", readonly=False
+    )

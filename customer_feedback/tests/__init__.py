@@ -10,3 +10,7 @@ from . import test_performance
 from . import test_ui_tour
 from . import test_mail_gateway
 from . import test_satisfaction
+from . import test_portal
+from . import test_public_form
+from . import test_ui_public_form_tour
+from . import test_ui_portal_tour

@@ -35,11 +35,10 @@ def cp1258_bytes(text):
     """
     out = bytearray()
     for char in unicodedata.normalize("NFC", text):
-        try:
-            out += char.encode("cp1258")
+        encoded = char.encode("cp1258", errors="ignore")
+        if encoded:
+            out += encoded
             continue
-        except UnicodeEncodeError:
-            pass
         decomposed = unicodedata.normalize("NFD", char)
         tones = "".join(c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323")
         base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))

@@ -1,0 +1,107 @@
+"""The public feedback form (``/feedback``) and its thanks page."""
+
+from odoo import http
+from odoo.http import request
+from odoo.tools import email_normalize
+
+from ..models.customer_feedback_ticket_portal import (
+    FEEDBACK_ATTACHMENT_MAX_BYTES,
+    FEEDBACK_ATTACHMENT_MAX_COUNT,
+)
+from ..models.customer_feedback_ticket_web_form import WEB_FORM_FIELDS, FeedbackWebFormError
+
+# A field hidden from people: a robot filling every input fills it too.
+HONEYPOT_FIELD = "company_website"
+# The visitor's last ticket (its reference and whether it was acknowledged),
+# for the thanks page only: the session is the visitor's, so nobody reads
+# another ticket's reference there.
+SESSION_REFERENCE_KEY = "customer_feedback_web_form_reference"
+
+
+class FeedbackPublicForm(http.Controller):
+    """The public feedback form, for visitors without an account.
+
+    ``website=True``: the pages take the site's layout and language when the
+    Website app is installed, and the portal's frame without it. POST is
+    protected by Odoo's CSRF check (``csrf_token`` field), a honeypot field
+    and limits per address and per email.
+    """
+
+    @http.route("/feedback", type="http", auth="public", methods=["GET"], website=True)
+    def feedback_form(self, **kwargs):
+        """The empty form."""
+        return self._render_form()
+
+    @http.route(
+        "/feedback", type="http", auth="public", methods=["POST"], website=True, sitemap=False
+    )
+    def feedback_submit(self, **post):
+        """Create the ticket, or show the form again with what is wrong."""
+        form = {field: post.get(field, "") for field in WEB_FORM_FIELDS}
+        ip_address = request.httprequest.remote_addr or "unknown"
+        email = email_normalize(form["email"]) or None
+        # sudo: visitors have no access to the submission log (addresses are
+        # personal data); it is only read and written here, to count them.
+        SubmissionLog = request.env["customer.feedback.submission.log"].sudo()
+        if post.get(HONEYPOT_FIELD):
+            # A robot: it sees the usual thanks page, nothing is created, and
+            # it is counted so that it soon hits the limit of its address.
+            SubmissionLog._log_submission(ip_address)
+            return request.redirect("/feedback/thanks", code=303)
+        if SubmissionLog._is_rate_limited(ip_address, email):
+            retry_after = str(SubmissionLog._window_minutes() * 60)
+            return self._render_form(
+                form, rate_limited=True, status=429, headers={"Retry-After": retry_after}
+            )
+        # sudo: visitors cannot create tickets; _create_from_web_form takes
+        # only the form's fields from them and decides everything else.
+        Ticket = request.env["customer.feedback.ticket"].sudo()
+        try:
+            ticket = Ticket._create_from_web_form(form, self._read_uploads())
+        except FeedbackWebFormError as error:
+            return self._render_form(form, errors=error.errors, status=400)
+        SubmissionLog._log_submission(ip_address, email)
+        request.session[SESSION_REFERENCE_KEY] = {
+            "reference": ticket.name,
+            "acknowledged": ticket.company_id.feedback_send_acknowledgement,
+        }
+        return request.redirect("/feedback/thanks", code=303)
+
+    @http.route(
+        "/feedback/thanks", type="http", auth="public", methods=["GET"], website=True,
+        sitemap=False,
+    )
+    def feedback_thanks(self, **kwargs):
+        """The reference of the visitor's own last ticket, from their session."""
+        submitted = request.session.get(SESSION_REFERENCE_KEY) or {}
+        return request.render("customer_feedback.public_form_thanks", {
+            "reference": submitted.get("reference"),
+            "acknowledged": submitted.get("acknowledged"),
+        })
+
+    def _read_uploads(self):
+        """The files sent, as (file name, content) pairs.
+
+        One byte past the size limit is enough to refuse a file, and one file
+        past the count limit to refuse the set: larger uploads are not read
+        into memory whole.
+        """
+        uploads = []
+        for upload in request.httprequest.files.getlist("attachments"):
+            if not upload.filename:
+                continue  # the empty input of a browser when no file is chosen
+            if len(uploads) > FEEDBACK_ATTACHMENT_MAX_COUNT:
+                break
+            uploads.append((upload.filename, upload.read(FEEDBACK_ATTACHMENT_MAX_BYTES + 1)))
+        return uploads
+
+    def _render_form(self, form=None, errors=None, rate_limited=False, **response_kwargs):
+        Ticket = request.env["customer.feedback.ticket"]
+        return request.render("customer_feedback.public_form_page", {
+            "form": form or {},
+            "errors": errors or {},
+            "rate_limited": rate_limited,
+            "kinds": Ticket._fields["kind"]._description_selection(request.env),
+            "honeypot_field": HONEYPOT_FIELD,
+            "attachment_help": Ticket._web_form_attachment_help(),
+        }, **response_kwargs)
