@@ -150,11 +150,20 @@ class CustomerFeedbackTicket(models.Model):
             # Recompute it, or every batch would find these tickets again.
             self.env.add_to_compute(self._fields["next_escalation_date"], stale)
         if activity_vals:
-            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-                activity_vals
-            )
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True, feedback_escalation=True
+            ).create(activity_vals)
         for (department, users), lines in digests.items():
             department._post_escalation_digest(users, lines)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # Odoo makes whoever gets an activity follow its record. Not for
+        # escalations: the leader and the managers would then receive every
+        # later message of every late ticket; the activity and the
+        # department's message are how they are told.
+        if self.env.context.get("feedback_escalation"):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def _breach_summaries(self):
         return {
