@@ -93,21 +93,30 @@ class CustomerFeedbackTicket(models.Model):
         """Escalate the tickets whose next escalation is due, in batches."""
         now = fields.Datetime.now()
         managers = {}  # read once for all the batches
+        # One message per department and run, whatever the number of batches.
+        # Should the run stop half-way, the activities of the committed
+        # batches still tell their owners.
+        digests = defaultdict(list)
         self._process_in_batches(
             Domain("next_escalation_date", "<=", now),
             "next_escalation_date, id",
-            lambda tickets: tickets._escalate_due_breaches(now, managers),
+            lambda tickets: tickets._escalate_due_breaches(now, managers, digests),
             batch_size,
         )
+        self._post_escalation_digests(digests)
 
-    def _escalate_due_breaches(self, now, managers=None):
+    def _escalate_due_breaches(self, now, managers=None, digests=None):
         """One escalation step for every breach of ``self`` due at ``now``.
 
         What does not depend on the ticket (managers, summaries, activity
         type and due date) is computed once per batch; the levels are written
-        in one query per set of values, the activities created in one call
-        and one message per department and set of people posted.
+        in one query per set of values, the activities created in one call.
+        The people escalated to are added to ``digests``, or told at once when
+        no ``digests`` is given.
         """
+        post_now = digests is None
+        if post_now:
+            digests = defaultdict(list)
         if managers is None:
             managers = {}
         if self.company_id - self.env["res.company"].union(*managers):
@@ -116,7 +125,6 @@ class CustomerFeedbackTicket(models.Model):
         summaries = self._breach_summaries()
         activity_defaults = self._escalation_activity_defaults(now)
         activity_vals = []
-        digests = defaultdict(list)  # (department, users) -> [(ticket, summary)]
         by_values = defaultdict(list)
         escalated = set()
         for ticket in self:
@@ -153,6 +161,12 @@ class CustomerFeedbackTicket(models.Model):
             self.env["mail.activity"].with_context(
                 mail_activity_quick_update=True, feedback_escalation=True
             ).create(activity_vals)
+        if post_now:
+            self._post_escalation_digests(digests)
+
+    @api.model
+    def _post_escalation_digests(self, digests):
+        """:param digests: dict (department, users) -> [(ticket, summary)]"""
         for (department, users), lines in digests.items():
             department._post_escalation_digest(users, lines)
 

@@ -192,6 +192,11 @@ class TestEscalation(FeedbackCommon):
         self.assertEqual(tickets.mapped("resolution_escalation_level"), [1] * 5)
         for ticket in tickets:
             self.assertEqual(len(self._activities(ticket)), 1)
+        # one message for the run, not one per batch
+        digest = self._digests(self.dept_a, tickets[0])
+        self.assertEqual(len(digest), 1)
+        for ticket in tickets:
+            self.assertIn(ticket.name, digest.body)
 
     def test_closed_and_cancelled_ignored(self):
         with freeze_time(RECEIVED):
