@@ -82,9 +82,12 @@ class CustomerFeedbackTicket(models.Model):
         reception time, instead of planning every ticket separately.
         """
         longest = max(self.priority_id.mapped("resolution_hours"))
-        # Enough calendar days to hold the longest deadline at one working
-        # hour a day, plus a margin; a deadline past them is planned alone.
-        span = timedelta(days=min(longest, 366) + 14)
+        # Enough calendar days to hold the longest deadline at the calendar's
+        # weekly hours, plus two weeks for holidays (reading a longer span
+        # costs more than the deadlines themselves); the rare deadline past
+        # them is planned alone.
+        weeks = longest / calendar.hours_per_week if calendar.hours_per_week else longest
+        span = timedelta(days=min(weeks * 7, 366) + 14)
         start = min(self.mapped("date_received"))
         end = max(self.mapped("date_received")) + span
         intervals = calendar._work_intervals_batch(utc.localize(start), utc.localize(end))[False]

@@ -57,6 +57,21 @@ class TestDeadline(FeedbackCommon):
         # + Monday 16-17 (1h) + Tuesday 8-12, 13-16 (7h) = 16 working hours
         self.assertEqual(ticket.date_resolution_deadline, datetime(2026, 3, 17, 16, 0))
 
+    def test_working_hours_across_a_long_closure(self):
+        """Three weeks closed: the deadline falls past the span read for the
+        batch, and is planned on its own, leaves deducted."""
+        self.env["resource.calendar.leaves"].create({
+            "name": "CF Tet holiday", "calendar_id": self.calendar_utc.id,
+            "date_from": datetime(2026, 3, 11, 0, 0), "date_to": datetime(2026, 4, 1, 0, 0),
+        })
+        ticket = self._create_ticket(
+            category_id=self.cat_a.id, date_received=TUESDAY_9, priority_id=self.prio_working.id,
+        )
+        # Tuesday 9-12, 13-17 (7h); closed until Wednesday 1 April: 8-9 (8h),
+        # then 9-12, 13-17 (15h) and Thursday 8-9 (16h)
+        self.assertEqual(ticket.date_response_deadline, datetime(2026, 4, 1, 9, 0))
+        self.assertEqual(ticket.date_resolution_deadline, datetime(2026, 4, 2, 9, 0))
+
     def test_working_hours_in_calendar_timezone(self):
         self.calendar_utc.tz = "Asia/Ho_Chi_Minh"  # UTC+7
         # Friday 16:00 in Hanoi is 09:00 UTC
