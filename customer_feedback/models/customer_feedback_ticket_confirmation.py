@@ -92,11 +92,38 @@ class CustomerFeedbackTicket(models.Model):
         else to the address kept on the ticket (posting would need a contact,
         and the company may not want contacts created from emails)."""
         template = self.env.ref(xmlid)
-        for ticket in self._customer_reachable():
-            if ticket.partner_id.email:
-                ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-            else:
-                template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
+        reachable = self._customer_reachable()
+        contacts = reachable.filtered(lambda t: t.partner_id.email)
+        contacts._message_post_template(template)
+        for ticket in reachable - contacts:
+            template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
+
+    def _message_post_template(self, template):
+        """Post ``template`` to each ticket's customer, in the customer's language.
+
+        What the mail composer does with a template in comment mode, without
+        the composer: its transient record and computed fields were half the
+        cost of the acknowledgement, which every incoming email pays.
+        """
+        # the template's default recipients: the customer, never one of our
+        # own aliases nor a public partner
+        recipients = self._message_get_default_recipients()
+        tickets = self.filtered(lambda t: recipients[t.id]["partner_ids"])
+        if not tickets:
+            return
+        subjects = template._render_field("subject", tickets.ids, compute_lang=True)
+        bodies = template._render_field("body_html", tickets.ids, compute_lang=True)
+        for ticket in tickets:
+            ticket.message_post(
+                body=bodies[ticket.id],
+                subject=subjects[ticket.id],
+                partner_ids=recipients[ticket.id]["partner_ids"],
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid=template.email_layout_xmlid or None,
+                email_add_signature=False,
+                mail_auto_delete=template.auto_delete,
+            )
 
     def _send_acknowledgement(self):
         """Tell the customer we received the feedback, with reference and deadline."""
