@@ -6,10 +6,17 @@
     "website": "https://github.com/customer-feedback/customer-feedback",
     "author": "Customer Feedback contributors",
     "license": "LGPL-3",
-    "installable": True,
     "depends": ["customer_feedback"],
     "data": [
+        "security/customer_feedback_reports_security.xml",
+        "security/ir.model.access.csv",
         "report/customer_feedback_reception_slip_report.xml",
         "report/customer_feedback_reception_slip_templates.xml",
+        "report/customer_feedback_report_views.xml",
+        "report/customer_feedback_customer_history_report.xml",
+        "report/customer_feedback_customer_history_templates.xml",
+        "report/customer_feedback_analysis_report.xml",
+        "report/customer_feedback_analysis_templates.xml",
+        "wizard/customer_feedback_analysis_wizard_views.xml",
     ],
 }

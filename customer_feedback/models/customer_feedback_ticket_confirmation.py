@@ -105,6 +105,8 @@ class CustomerFeedbackTicket(models.Model):
         the composer: its transient record and computed fields were half the
         cost of the acknowledgement, which every incoming email pays.
         """
+        if not self:
+            return
         # the template's default recipients: the customer, never one of our
         # own aliases nor a public partner
         recipients = self._message_get_default_recipients()

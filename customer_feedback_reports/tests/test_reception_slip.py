@@ -1,18 +1,7 @@
-import io
-
-from pypdf import PdfReader
-
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 
-
-def pdf_text(pdf_bytes):
-    """All the text of a PDF, pages joined, white space folded.
-
-    wkhtmltopdf places words one by one: extraction yields tabs between them.
-    """
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
-    return " ".join(text.split())
+from .common import pdf_fonts, pdf_text
 
 
 @tagged("post_install", "-at_install")
@@ -65,3 +54,7 @@ class TestReceptionSlip(TransactionCase):
             "tiếng ồn lớn",
         ):
             self.assertIn(expected, text)
+        # drawn in Noto Sans (full Vietnamese coverage), not in the layout's
+        # web font that wkhtmltopdf turns into shapes
+        fonts = pdf_fonts(pdf)
+        self.assertTrue(any("NotoSans" in font for font in fonts), fonts)
