@@ -156,7 +156,8 @@ class CustomerFeedbackDepartment(models.Model):
             self.env._("%(count)s ticket(s) escalated to you:", count=len(escalations)),
             items,
         )
-        self.message_post(
+        # queued for the mail cron: a cron run must not wait on the mail server
+        self.with_context(mail_notify_force_send=False).message_post(
             body=body,
             partner_ids=users.partner_id.ids,
             message_type="notification",
