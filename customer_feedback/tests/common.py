@@ -10,7 +10,10 @@ neutralised inside the test transaction (archived / no longer fallback) so
 that routing only sees the records below.
 """
 
+import unittest
+
 from odoo import Command
+from odoo.service import server
 from odoo.tests.common import TransactionCase, new_test_user
 
 
@@ -254,3 +257,17 @@ class FeedbackCommon(TransactionCase):
         vals = {"problem": "CF batch of faulty parts", "company_id": self.company_a.id}
         vals.update(values)
         return self.env["customer.feedback.corrective.action"].create(vals)
+
+
+class RequiresHttpServer:
+    """Mixin (first among the bases) for HttpCase classes that make real
+    requests: skipped, with the reason, when Odoo's HTTP server is not
+    running (pytest without --odoo-http)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not server.server:
+            raise unittest.SkipTest(
+                "the Odoo HTTP server is not running: run pytest with --odoo-http"
+            )
+        super().setUpClass()

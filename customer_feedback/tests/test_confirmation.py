@@ -1,14 +1,12 @@
-import unittest
 from datetime import datetime, timedelta
 
 from odoo import http
 from odoo.exceptions import UserError
-from odoo.service import server
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
-from .common import FeedbackCommon
+from .common import FeedbackCommon, RequiresHttpServer
 
 RESOLVED_AT = datetime(2026, 3, 10, 10, 0)
 RESOLUTION_SUBJECT = "Our answer to your feedback"
@@ -184,13 +182,9 @@ class TestConfirmation(FeedbackCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestConfirmationController(HttpCase, FeedbackCommon):
+class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
     @classmethod
     def setUpClass(cls):
-        if not server.server:
-            raise unittest.SkipTest(
-                "the Odoo HTTP server is not running: run pytest with --odoo-http"
-            )
         super().setUpClass()
         cls.ticket = cls._make_waiting("CF web ticket")
         cls.other = cls._make_waiting("CF other ticket")

@@ -2,12 +2,10 @@
 customer, a colleague (with and without the sharing setting), an anonymous
 visitor, and the ticket's token (valid or not)."""
 
-import unittest
 from urllib.parse import urlsplit
 
 from odoo import Command, http
 from odoo.exceptions import AccessError
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -16,7 +14,7 @@ from ..models.customer_feedback_ticket_portal import (
     FEEDBACK_ATTACHMENT_MAX_BYTES,
     FEEDBACK_ATTACHMENT_MAX_COUNT,
 )
-from .common import FeedbackCommon
+from .common import FeedbackCommon, RequiresHttpServer
 
 # The smallest valid PNG and PDF files: the server checks the content
 PNG_BYTES = bytes.fromhex(
@@ -28,13 +26,9 @@ EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x
 
 
 @tagged("post_install", "-at_install")
-class TestPortal(HttpCase, FeedbackCommon):
+class TestPortal(RequiresHttpServer, HttpCase, FeedbackCommon):
     @classmethod
     def setUpClass(cls):
-        if not server.server:
-            raise unittest.SkipTest(
-                "the Odoo HTTP server is not running: run pytest with --odoo-http"
-            )
         super().setUpClass()
         company_a_vals = {
             "company_id": cls.company_a.id,

@@ -5,13 +5,11 @@ back) for what is accepted, refused and limited."""
 import io
 import re
 import unicodedata
-import unittest
 from datetime import timedelta
 
 from PIL import Image
 
 from odoo import fields
-from odoo.service import server
 from odoo.tests import HttpCase, tagged
 from odoo.tools import html2plaintext, mute_logger
 
@@ -20,7 +18,7 @@ from ..models.customer_feedback_ticket_portal import (
     FEEDBACK_ATTACHMENT_MAX_COUNT,
 )
 from ..models.customer_feedback_ticket_web_form import FeedbackWebFormError
-from .common import FeedbackCommon
+from .common import FeedbackCommon, RequiresHttpServer
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ACKNOWLEDGEMENT_SUBJECT = "We received your feedback"
@@ -238,16 +236,8 @@ class TestSubmissionLog(PublicFormCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPublicFormHttp(HttpCase, PublicFormCommon):
+class TestPublicFormHttp(RequiresHttpServer, HttpCase, PublicFormCommon):
     """An anonymous visitor posts the form over real HTTP."""
-
-    @classmethod
-    def setUpClass(cls):
-        if not server.server:
-            raise unittest.SkipTest(
-                "the Odoo HTTP server is not running: run pytest with --odoo-http"
-            )
-        super().setUpClass()
 
     def setUp(self):
         super().setUp()

@@ -6,9 +6,9 @@ websocket-client module; Odoo skips the test without them.
 """
 
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import file_path, html2plaintext
+from odoo.tools import html2plaintext
 
-from .test_ui_tour import MISSING_DFSG_ASSET
+from .test_ui_tour import drop_missing_dfsg_asset
 
 
 @tagged("post_install", "-at_install")
@@ -23,15 +23,7 @@ class TestUiPortalTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        try:
-            file_path(MISSING_DFSG_ASSET)
-        except FileNotFoundError:
-            cls.env["ir.asset"].create({
-                "name": "Test: drop the asset missing from Debian's package",
-                "bundle": "web.assets_backend",
-                "directive": "remove",
-                "path": MISSING_DFSG_ASSET,
-            })
+        drop_missing_dfsg_asset(cls.env)
         cls.portal_user = new_test_user(
             cls.env, "cf_portal_tour", groups="base.group_portal",
             name="CF Portal Tour Customer", email="cf.portal.tour@example.com",

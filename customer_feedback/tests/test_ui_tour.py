@@ -14,6 +14,19 @@ from odoo.tools import file_path, html2plaintext
 MISSING_DFSG_ASSET = "mail/static/lib/selfie_segmentation/selfie_segmentation.js"
 
 
+def drop_missing_dfsg_asset(env):
+    """Leave the missing file out of the bundle, in the test transaction only."""
+    try:
+        file_path(MISSING_DFSG_ASSET)
+    except FileNotFoundError:
+        env["ir.asset"].create({
+            "name": "Test: drop the asset missing from Debian's package",
+            "bundle": "web.assets_backend",
+            "directive": "remove",
+            "path": MISSING_DFSG_ASSET,
+        })
+
+
 @tagged("post_install", "-at_install")
 class TestUiTour(HttpCase):
     # the values typed by the tour
@@ -26,15 +39,7 @@ class TestUiTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        try:
-            file_path(MISSING_DFSG_ASSET)
-        except FileNotFoundError:
-            cls.env["ir.asset"].create({
-                "name": "Test: drop the asset missing from Debian's package",
-                "bundle": "web.assets_backend",
-                "directive": "remove",
-                "path": MISSING_DFSG_ASSET,
-            })
+        drop_missing_dfsg_asset(cls.env)
         cls.user = new_test_user(
             cls.env, "cf_tour_user",
             groups="base.group_user,customer_feedback.group_feedback_user",
