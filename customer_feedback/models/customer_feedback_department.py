@@ -4,6 +4,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+DIGEST_MAX_TICKETS = 20  # tickets listed in an escalation message
+
 
 class CustomerFeedbackDepartment(models.Model):
     """A department that handles feedback: customer service, technical support..."""
@@ -148,14 +150,21 @@ class CustomerFeedbackDepartment(models.Model):
         :param escalations: list of (ticket, summary of the missed deadline)
         """
         self.ensure_one()
+        # A readable message, and one whose cost does not grow with a backlog:
+        # the first tickets, then how many more the overdue list holds.
         items = Markup().join(
             Markup("<li>%s: %s</li>") % (ticket._get_html_link(), summary)
-            for ticket, summary in escalations
+            for ticket, summary in escalations[:DIGEST_MAX_TICKETS]
         )
         body = Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._("%(count)s ticket(s) escalated to you:", count=len(escalations)),
             items,
         )
+        if len(escalations) > DIGEST_MAX_TICKETS:
+            body += Markup("<p>%s</p>") % self.env._(
+                "… and %(count)s more: see Feedback → Overdue.",
+                count=len(escalations) - DIGEST_MAX_TICKETS,
+            )
         # queued for the mail cron: a cron run must not wait on the mail server
         self.with_context(mail_notify_force_send=False).message_post(
             body=body,

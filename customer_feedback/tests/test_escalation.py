@@ -219,6 +219,18 @@ class TestEscalation(FeedbackCommon):
         self._cron(RESOLUTION_DEADLINE + timedelta(days=3))
         self.assertFalse(self._activities(ticket, self.manager))
 
+    def test_digest_lists_the_first_tickets(self):
+        """A backlog makes a short message: the first tickets, then a count."""
+        tickets = self.Ticket.browse()
+        for _i in range(23):
+            tickets |= self._new_ticket()
+        self._cron(RESOLUTION_DEADLINE + timedelta(hours=1))
+        digest = self._digests(self.dept_a, tickets[0])
+        self.assertEqual(len(digest), 1)
+        self.assertIn("23 ticket(s) escalated to you", digest.body)
+        self.assertEqual(digest.body.count("<li>"), 20)
+        self.assertIn("and 3 more", digest.body)
+
     def test_department_without_leader(self):
         """Nobody leads the department: the managers are told at once."""
         self.dept_b.leader_id = False

@@ -166,15 +166,17 @@ def run(env, count, create_count):
         timed(lambda: Ticket.formatted_read_group([], ["category_id", "state"], ["__count"])),
         timed(lambda: Lead.formatted_read_group([], ["stage_id", "user_id"], ["__count"])),
     )
+    # warm-up, as for the reads: the first message a process posts compiles
+    # the mail layouts, which the server running the crons has long done
+    cron_time(env, Ticket, 50)
     for share in (0.01, 0.005):
         results[f"escalation cron, {share:.1%} due (ms)"] = (
-            cron_time(env, Ticket, count, share), None)
+            cron_time(env, Ticket, int(count * share)), None)
     return results
 
 
-def cron_time(env, Ticket, count, share):
-    """Make ``share`` of the tickets freshly breached, time one cron run."""
-    due = int(count * share)
+def cron_time(env, Ticket, due):
+    """Make ``due`` tickets freshly breached, time one cron run."""
     # Only the tickets of the previous measure are not fully escalated.
     env.cr.execute(
         "UPDATE customer_feedback_ticket SET next_escalation_date = NULL, "
