@@ -27,7 +27,11 @@ class TestReceptionSlip(TransactionCase):
             "partner_id": cls.customer.id,
             "user_received_id": cls.agent.id,
             "quantity": 2,
+            "actions_needed": "<p>Kiểm tra quạt dàn lạnh tại nhà khách hàng.</p>",
+            "resolution": "<p>Đã thay quạt dàn lạnh.</p>",
         })
+        # as after the customer's answer (the fields the workflow stamps)
+        cls.ticket.write({"confirmation_state": "accepted", "confirmation_note": "Máy chạy êm."})
 
     def test_report_bound_to_tickets(self):
         report = self.env.ref("customer_feedback_reports.action_report_reception_slip")
@@ -52,6 +56,13 @@ class TestReceptionSlip(TransactionCase):
             "Trần Thị Mai",
             "Chuyên viên CSKH",
             "tiếng ồn lớn",
+            "Product and Quantity",
+            "Expected Completion",
+            "Actions Needed Kiểm tra quạt dàn lạnh",
+            "Result Đã thay quạt dàn lạnh.",
+            "Customer Confirmation Accepted : Máy chạy êm.",
+            "Customer Receiving Representative",
+            "(signature and full name)",
         ):
             self.assertIn(expected, text)
         # drawn in Noto Sans (full Vietnamese coverage), not in the layout's
