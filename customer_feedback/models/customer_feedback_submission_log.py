@@ -39,6 +39,8 @@ class CustomerFeedbackSubmissionLog(models.Model):
     @api.model
     def _get_limit(self, key, default):
         """The integer system parameter ``key``; ``default`` when unset or not a number."""
+        # sudo: system parameters are for administrators; the limits are read
+        # while serving anonymous visitors.
         value = self.env["ir.config_parameter"].sudo().get_param(key)
         try:
             return int(value) if value not in (None, False, "") else default
