@@ -37,8 +37,9 @@ class CustomerFeedbackReport(models.Model):
         "customer.feedback.ticket": [
             "name", "title", "date_received", "date_first_response", "date_resolved",
             "date_closed", "date_promised", "date_response_deadline",
-            "date_resolution_deadline", "company_id", "department_id", "category_id", "kind",
-            "channel", "priority_id", "state", "user_id", "user_received_id", "team_id",
+            "date_resolution_deadline", "date_next_deadline", "company_id", "department_id",
+            "category_id", "kind", "channel", "priority_id", "state", "user_id",
+            "user_received_id", "team_id",
             "partner_id", "commercial_partner_id", "is_urgent", "rating_last_value",
         ],
         "customer.feedback.satisfaction": ["ticket_id", "csat", "has_csat", "nps_score",
@@ -120,38 +121,34 @@ class CustomerFeedbackReport(models.Model):
             "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()
         ))
 
+    def _compliance_sql(self, done_column, deadline_column, open_states, now):
+        """100 when the step was done by its deadline, 0 when done late or
+        still open past it, NULL while it cannot be judged yet."""
+        done = SQL.identifier("t", done_column)
+        deadline = SQL.identifier("t", deadline_column)
+        return SQL(
+            """CASE
+                WHEN %(deadline)s IS NULL THEN NULL
+                WHEN %(done)s IS NOT NULL
+                    THEN CASE WHEN %(done)s <= %(deadline)s THEN 100.0 ELSE 0.0 END
+                WHEN t.state IN %(open)s AND %(deadline)s < %(now)s THEN 0.0
+            END""",
+            done=done, deadline=deadline, open=open_states, now=now,
+        )
+
     def _query(self):
         """The view's query: the tickets, their satisfaction and the measures."""
         open_states = tuple(self.env["customer.feedback.ticket"].OPEN_STATES)
         now = SQL("(now() AT TIME ZONE 'UTC')")
-        response_compliance = SQL(
-            """CASE
-                WHEN t.date_response_deadline IS NULL THEN NULL
-                WHEN t.date_first_response IS NOT NULL
-                    THEN CASE WHEN t.date_first_response <= t.date_response_deadline
-                         THEN 100.0 ELSE 0.0 END
-                WHEN t.state IN %(open)s AND t.date_response_deadline < %(now)s THEN 0.0
-            END""",
-            open=open_states, now=now,
+        response_compliance = self._compliance_sql(
+            "date_first_response", "date_response_deadline", open_states, now
         )
-        resolution_compliance = SQL(
-            """CASE
-                WHEN t.date_resolution_deadline IS NULL THEN NULL
-                WHEN t.date_resolved IS NOT NULL
-                    THEN CASE WHEN t.date_resolved <= t.date_resolution_deadline
-                         THEN 100.0 ELSE 0.0 END
-                WHEN t.state IN %(open)s AND t.date_resolution_deadline < %(now)s THEN 0.0
-            END""",
-            open=open_states, now=now,
+        resolution_compliance = self._compliance_sql(
+            "date_resolved", "date_resolution_deadline", open_states, now
         )
-        # Same rule as the ticket's is_overdue search.
-        overdue = SQL(
-            """(t.state IN %(open)s AND (
-                t.date_resolution_deadline < %(now)s
-                OR (t.date_first_response IS NULL AND t.date_response_deadline < %(now)s)
-                OR t.date_promised < %(now)s))""",
-            open=open_states, now=now,
-        )
+        # The ticket's stored next deadline, as its is_overdue search uses it
+        # (empty once the ticket is no longer open).
+        overdue = SQL("COALESCE(t.date_next_deadline < %s, FALSE)", now)
         # 1 / 3 / 5 stars of the rating mixin on the 0-100 CSAT scale.
         csat = SQL(
             "COALESCE(sat.csat, CASE WHEN t.rating_last_value >= 1 "
