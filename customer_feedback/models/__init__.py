@@ -5,6 +5,7 @@ from . import customer_feedback_department
 from . import customer_feedback_category
 from . import customer_feedback_corrective_action
 from . import customer_feedback_ticket
+from . import customer_feedback_escalation
 from . import customer_feedback_ticket_workflow
 from . import customer_feedback_ticket_routing
 from . import customer_feedback_ticket_deadline

@@ -13,48 +13,39 @@ run, posted in the department's chatter (the escalation log), listing the
 tickets: one notification per person instead of one per ticket, and no
 mail.message per ticket, which is most of the cron's cost at scale.
 
-The ticket stores when it next needs the cron (``next_escalation_date``,
-indexed), so the cron reads only the tickets that are due.
+Where each deadline stands (its level, the last escalation, when the cron
+next needs the ticket, indexed) is kept in ``customer.feedback.escalation``,
+one record per ticket, so the cron reads only the tickets that are due and
+never rewrites the ticket rows.
 """
 
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-BREACHES = ("response", "resolution", "promise")
+from .customer_feedback_escalation import BREACHES
 
 
 class CustomerFeedbackTicket(models.Model):
     _inherit = "customer.feedback.ticket"
 
-    response_escalation_level = fields.Integer(
-        compute="_compute_response_escalation_level", store=True, readonly=False, copy=False
-    )
-    resolution_escalation_level = fields.Integer(
-        compute="_compute_resolution_escalation_level", store=True, readonly=False, copy=False
-    )
-    promise_escalation_level = fields.Integer(
-        compute="_compute_promise_escalation_level", store=True, readonly=False, copy=False
-    )
-    date_last_escalation = fields.Datetime(readonly=True, copy=False)
-    next_escalation_date = fields.Datetime(
-        compute="_compute_next_escalation_date", store=True, index="btree_not_null", copy=False
-    )
+    # exactly one, made with the ticket
+    escalation_ids = fields.One2many("customer.feedback.escalation", "ticket_id", readonly=True)
+    response_escalation_level = fields.Integer(related="escalation_ids.response_level")
+    resolution_escalation_level = fields.Integer(related="escalation_ids.resolution_level")
+    promise_escalation_level = fields.Integer(related="escalation_ids.promise_level")
+    date_last_escalation = fields.Datetime(related="escalation_ids.date_last_escalation")
+    next_escalation_date = fields.Datetime(related="escalation_ids.next_escalation_date")
 
-    # A new deadline is a new breach to watch: start again from level 0.
-    @api.depends("date_response_deadline")
-    def _compute_response_escalation_level(self):
-        self.response_escalation_level = 0
-
-    @api.depends("date_resolution_deadline")
-    def _compute_resolution_escalation_level(self):
-        self.resolution_escalation_level = 0
-
-    @api.depends("date_promised")
-    def _compute_promise_escalation_level(self):
-        self.promise_escalation_level = 0
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        # sudo: the escalation state is the cron's; users read it on the ticket
+        self.env["customer.feedback.escalation"].sudo().create(
+            [{"ticket_id": ticket.id} for ticket in tickets]
+        )
+        return tickets
 
     def _breach_deadline(self, breach):
         """The deadline watched for ``breach``, or False when it no longer applies."""
@@ -64,29 +55,6 @@ class CustomerFeedbackTicket(models.Model):
         if breach == "resolution":
             return self.date_resolution_deadline
         return self.date_promised
-
-    def _breach_due_date(self, breach):
-        """When ``breach`` next needs escalating, or None."""
-        deadline = self._breach_deadline(breach)
-        level = self[f"{breach}_escalation_level"]
-        if not deadline or level >= 2:
-            return None
-        if level == 0:
-            return deadline
-        delay = timedelta(hours=self.company_id.feedback_escalation_delay_hours)
-        return max(deadline, self.date_last_escalation or deadline) + delay
-
-    @api.depends(
-        "state", "date_first_response", "date_response_deadline", "date_resolution_deadline",
-        "date_promised", "response_escalation_level", "resolution_escalation_level",
-        "promise_escalation_level", "date_last_escalation",
-        "company_id.feedback_escalation_delay_hours",
-    )
-    def _compute_next_escalation_date(self):
-        for ticket in self:
-            due = [d for d in map(ticket._breach_due_date, BREACHES) if d] \
-                if ticket.state in self.OPEN_STATES else []
-            ticket.next_escalation_date = min(due) if due else False
 
     @api.model
     def _cron_escalate_breaches(self, batch_size=500):
@@ -98,8 +66,8 @@ class CustomerFeedbackTicket(models.Model):
         # batches still tell their owners.
         digests = defaultdict(list)
         self._process_in_batches(
-            Domain("next_escalation_date", "<=", now),
-            "next_escalation_date, id",
+            Domain("escalation_ids.next_escalation_date", "<=", now),
+            "id",
             lambda tickets: tickets._escalate_due_breaches(now, managers, digests),
             batch_size,
         )
@@ -127,36 +95,42 @@ class CustomerFeedbackTicket(models.Model):
         activity_vals = []
         by_values = defaultdict(list)
         escalated = set()
+        # iterated as one recordset, so that their fields are read in one query
+        escalation_of = {escalation.ticket_id: escalation for escalation in self.escalation_ids}
         for ticket in self:
+            escalation = escalation_of[ticket]
             vals = {}
             for breach in BREACHES:
-                due = ticket._breach_due_date(breach)
+                due = escalation._breach_due_date(breach)
                 if not due or due > now:
                     continue
-                level = ticket[f"{breach}_escalation_level"] + 1
-                vals[f"{breach}_escalation_level"] = level
+                level = escalation[f"{breach}_level"] + 1
+                vals[f"{breach}_level"] = level
                 company_managers = managers.get(ticket.company_id, no_users)
                 users = company_managers if level == 2 else (
                     ticket.department_id.leader_id or company_managers
                 )
                 summary = summaries[breach]
+                # user_tz: Odoo would store it in a second query per batch
                 activity_vals.extend(
                     dict(activity_defaults, res_id=ticket.id, res_name=ticket.display_name,
-                         summary=summary, user_id=user.id)
+                         summary=summary, user_id=user.id, user_tz=user.tz)
                     for user in users
                 )
                 if users and ticket.department_id:
                     digests[ticket.department_id, users].append((ticket, summary))
             if vals:
                 vals["date_last_escalation"] = now
-                by_values[tuple(sorted(vals.items()))].append(ticket.id)
-                escalated.add(ticket.id)
+                by_values[tuple(sorted(vals.items()))].append(escalation.id)
+                escalated.add(escalation.id)
+        # sudo: the escalation state is written by this logic only
+        Escalation = self.env["customer.feedback.escalation"].sudo()
         for vals, ids in by_values.items():
-            self.browse(ids).write(dict(vals))
-        if stale := self.filtered(lambda t: t.id not in escalated):
+            Escalation.browse(ids).write(dict(vals))
+        if stale := self.escalation_ids.filtered(lambda e: e.id not in escalated):
             # Found due with nothing due: a stale date (written in SQL...).
             # Recompute it, or every batch would find these tickets again.
-            self.env.add_to_compute(self._fields["next_escalation_date"], stale)
+            self.env.add_to_compute(Escalation._fields["next_escalation_date"], stale)
         if activity_vals:
             self.env["mail.activity"].with_context(
                 mail_activity_quick_update=True, feedback_escalation=True
@@ -190,6 +164,8 @@ class CustomerFeedbackTicket(models.Model):
         """The values shared by all the escalation activities of a batch."""
         return {
             "res_model_id": self.env["ir.model"]._get_id(self._name),
+            # Odoo would compute it for each new activity from res_model_id
+            "res_model": self._name,
             "activity_type_id": self.env["ir.model.data"]._xmlid_to_res_id(
                 "mail.mail_activity_data_todo"
             ),

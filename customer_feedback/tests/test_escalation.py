@@ -19,7 +19,7 @@ class TestEscalation(FeedbackCommon):
         # Tickets that exist before the tests (demo data...) must not be due:
         # the cron works on every due ticket of the database.
         cls.env.flush_all()
-        cls.env.cr.execute("UPDATE customer_feedback_ticket SET next_escalation_date = NULL")
+        cls.env.cr.execute("UPDATE customer_feedback_escalation SET next_escalation_date = NULL")
         cls.env.invalidate_all()
         cls.model_id = cls.env["ir.model"]._get_id("customer.feedback.ticket")
 
@@ -259,7 +259,7 @@ class TestEscalationPerformance(FeedbackCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.flush_all()
-        cls.env.cr.execute("UPDATE customer_feedback_ticket SET next_escalation_date = NULL")
+        cls.env.cr.execute("UPDATE customer_feedback_escalation SET next_escalation_date = NULL")
         cls.env.invalidate_all()
 
     def _due_tickets(self, count):

@@ -118,11 +118,6 @@ def run(env, count, create_count):
             "partner_id": rng.choice(partners).id,
             "category_id": rng.choice(categories).id,
             "date_received": now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60)),
-            # Escalated long ago: nothing due until the cron measure makes
-            # some tickets due, so that it does not rewrite the whole table.
-            "response_escalation_level": 2,
-            "resolution_escalation_level": 2,
-            "promise_escalation_level": 2,
         }
 
     def lead_vals(i):
@@ -146,8 +141,21 @@ def run(env, count, create_count):
     )
     clone_rows(env, "customer_feedback_ticket", count, unique=("name",))
     clone_rows(env, "crm_lead", count)
+    # Escalated long ago: nothing due until the cron measure makes some
+    # tickets due. The copies get their escalation record here.
+    env.cr.execute(
+        "INSERT INTO customer_feedback_escalation (ticket_id) SELECT t.id "
+        "FROM customer_feedback_ticket t LEFT JOIN customer_feedback_escalation e "
+        "ON e.ticket_id = t.id WHERE e.id IS NULL"
+    )
+    env.cr.execute(
+        "UPDATE customer_feedback_escalation SET next_escalation_date = NULL, "
+        "response_level = 2, resolution_level = 2, promise_level = 2"
+    )
     env.cr.commit()
-    vacuum_analyze(env.cr.dbname, ("customer_feedback_ticket", "crm_lead"))
+    vacuum_analyze(
+        env.cr.dbname, ("customer_feedback_ticket", "customer_feedback_escalation", "crm_lead")
+    )
     Ticket, Lead = env["customer.feedback.ticket"], env["crm.lead"]
     ticket_list = {f: {} for f in ("name", "title", "partner_id", "kind", "category_id",
                                    "priority_id", "state", "user_id", "date_resolution_deadline")}
@@ -179,17 +187,18 @@ def cron_time(env, Ticket, due):
     """Make ``due`` tickets freshly breached, time one cron run."""
     # Only the tickets of the previous measure are not fully escalated.
     env.cr.execute(
-        "UPDATE customer_feedback_ticket SET next_escalation_date = NULL, "
-        "response_escalation_level = 2, resolution_escalation_level = 2, "
-        "promise_escalation_level = 2 WHERE next_escalation_date IS NOT NULL "
-        "OR resolution_escalation_level < 2"
+        "UPDATE customer_feedback_escalation SET next_escalation_date = NULL, "
+        "response_level = 2, resolution_level = 2, promise_level = 2 "
+        "WHERE next_escalation_date IS NOT NULL OR resolution_level < 2"
     )
     env.cr.execute(
-        "UPDATE customer_feedback_ticket SET next_escalation_date = now() at time zone 'utc' "
-        "- interval '1 hour', date_resolution_deadline = now() at time zone 'utc' "
-        "- interval '1 hour', resolution_escalation_level = 0, "
-        "state = 'in_progress' WHERE id IN (SELECT id FROM customer_feedback_ticket "
-        "ORDER BY id LIMIT %s)", [due])
+        "UPDATE customer_feedback_ticket SET date_resolution_deadline = now() at time zone "
+        "'utc' - interval '1 hour', state = 'in_progress' WHERE id IN (SELECT id FROM "
+        "customer_feedback_ticket ORDER BY id LIMIT %s)", [due])
+    env.cr.execute(
+        "UPDATE customer_feedback_escalation SET next_escalation_date = now() at time zone "
+        "'utc' - interval '1 hour', resolution_level = 0 WHERE ticket_id IN (SELECT id FROM "
+        "customer_feedback_ticket ORDER BY id LIMIT %s)", [due])
     env.invalidate_all()
     start = time.perf_counter()
     Ticket._cron_escalate_breaches()
