@@ -1,7 +1,11 @@
 from datetime import datetime, timedelta
 
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError
 from odoo.tests import tagged, warmup
 from odoo.tests.common import freeze_time
+from odoo.tools import mute_logger
 
 from .common import FeedbackCommon
 
@@ -62,6 +66,42 @@ class TestEscalation(FeedbackCommon):
         answered = self._new_ticket()
         self.assertEqual(unanswered.next_escalation_date, RESPONSE_DEADLINE)
         self.assertEqual(answered.next_escalation_date, RESOLUTION_DEADLINE)
+
+    def test_escalation_record_per_ticket(self):
+        ticket = self._new_ticket(answered=False)
+        escalation = ticket.escalation_ids
+        self.assertEqual(len(escalation), 1)
+        self.assertEqual(escalation.next_escalation_date, RESPONSE_DEADLINE)
+        copy = ticket.copy()
+        self.assertEqual(len(copy.escalation_ids), 1)
+        self.assertNotEqual(copy.escalation_ids, escalation)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.env["customer.feedback.escalation"].create({"ticket_id": ticket.id})
+            self.env.flush_all()
+
+    def test_escalation_record_access(self):
+        ticket = self._new_ticket(answered=False, user_id=self.user_a.id)
+        ticket_as_user = ticket.with_user(self.user_a)
+        # users see where the ticket stands on the ticket itself...
+        self.assertEqual(ticket_as_user.next_escalation_date, RESPONSE_DEADLINE)
+        self.assertEqual(ticket_as_user.response_escalation_level, 0)
+        # ...but neither read nor write the escalation state directly
+        Escalation = self.env["customer.feedback.escalation"]
+        with self.assertRaises(AccessError):
+            Escalation.with_user(self.user_a).search([("ticket_id", "=", ticket.id)])
+        with self.assertRaises(AccessError):
+            ticket.escalation_ids.with_user(self.manager).write({"response_level": 2})
+        # a manager reads the state of the companies they work in only
+        self.assertEqual(
+            Escalation.with_user(self.manager).search([("ticket_id", "=", ticket.id)]),
+            ticket.escalation_ids,
+        )
+        ticket_b = self._create_ticket(
+            company_id=self.company_b.id, partner_id=self.customer_b.id,
+        )
+        self.assertFalse(
+            Escalation.with_user(self.manager).search([("ticket_id", "=", ticket_b.id)])
+        )
 
     def test_escalates_once_to_leader(self):
         ticket = self._new_ticket()
