@@ -87,23 +87,31 @@ class CustomerFeedbackTicket(models.Model):
         """The tickets whose customer has an email address."""
         return self.filtered(lambda t: t.partner_id.email or t.partner_email)
 
-    def _post_customer_template(self, xmlid):
+    def _post_customer_template(self, xmlid, automatic=False):
         """Email the customer: through the chatter when they are a contact,
         else to the address kept on the ticket (posting would need a contact,
-        and the company may not want contacts created from emails)."""
+        and the company may not want contacts created from emails).
+
+        :param automatic: sent by the system, not by someone working the
+            ticket: see ``_message_post_template``
+        """
         template = self.env.ref(xmlid)
         reachable = self._customer_reachable()
         contacts = reachable.filtered(lambda t: t.partner_id.email)
-        contacts._message_post_template(template)
+        contacts._message_post_template(template, automatic=automatic)
         for ticket in reachable - contacts:
             template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
 
-    def _message_post_template(self, template):
+    def _message_post_template(self, template, automatic=False):
         """Post ``template`` to each ticket's customer, in the customer's language.
 
         What the mail composer does with a template in comment mode, without
         the composer: its transient record and computed fields were half the
         cost of the acknowledgement, which every incoming email pays.
+
+        :param automatic: an automated notification, as Odoo sends its own
+            acknowledgements: to the customer only, not copied to the
+            followers, and not the ticket's first response.
         """
         if not self:
             return
@@ -120,8 +128,8 @@ class CustomerFeedbackTicket(models.Model):
                 body=bodies[ticket.id],
                 subject=subjects[ticket.id],
                 partner_ids=recipients[ticket.id]["partner_ids"],
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+                message_type="auto_comment" if automatic else "comment",
+                subtype_xmlid="mail.mt_note" if automatic else "mail.mt_comment",
                 email_layout_xmlid=template.email_layout_xmlid or None,
                 email_add_signature=False,
                 mail_auto_delete=template.auto_delete,
@@ -133,7 +141,9 @@ class CustomerFeedbackTicket(models.Model):
             return
         self.filtered(
             lambda t: t.company_id.feedback_send_acknowledgement
-        )._post_customer_template("customer_feedback.mail_template_ticket_acknowledgement")
+        )._post_customer_template(
+            "customer_feedback.mail_template_ticket_acknowledgement", automatic=True
+        )
 
     def _send_closure(self):
         self._post_customer_template("customer_feedback.mail_template_ticket_closure")

@@ -163,6 +163,12 @@ class TestMailGateway(FeedbackCommon, MockEmail):
         self.assertFalse(ticket.needs_review)
         self.assertTrue(self._acknowledgements(ticket))
         self.assertIn(ticket.partner_id, self._acknowledgements(ticket).recipient_ids)
+        # an automatic acknowledgement: only to the customer, and not an answer
+        ack = ticket.message_ids.filtered(lambda m: ticket.name in (m.subject or ""))
+        self.assertEqual(ack.message_type, "auto_comment")
+        self.assertEqual(ack.notification_ids.res_partner_id, ticket.partner_id)
+        self.assertIn(self.leader_a.partner_id, ticket.message_partner_ids, "the assignee follows")
+        self.assertFalse(ticket.date_first_response, "the response deadline still runs")
 
     def test_sample_02_attachment_kept(self):
         ticket = self._process(self._sample("02_suggestion_en_attachment.eml"))
