@@ -326,8 +326,8 @@ class TestEscalationPerformance(FeedbackCommon):
     # queries, most of the difference).
     @warmup
     def test_cron_query_count_1(self):
-        self._run_cron_counted(1, 25)
+        self._run_cron_counted(1, 24)
 
     @warmup
     def test_cron_query_count_10(self):
-        self._run_cron_counted(10, 39)
+        self._run_cron_counted(10, 37)

@@ -42,7 +42,7 @@ class TestPerformance(FeedbackCommon):
     def test_create_10(self):
         Ticket = self.env["customer.feedback.ticket"]
         vals = self._vals(10)
-        with self.assertQueryCount(cf_manager=182):
+        with self.assertQueryCount(cf_manager=167):
             tickets = Ticket.create(vals)
         self.assertEqual(set(tickets.mapped("state")), {"assigned"})
         self.assertEqual(len(set(tickets.mapped("name"))), 10)
@@ -62,7 +62,7 @@ class TestPerformance(FeedbackCommon):
         Ticket = self.env["customer.feedback.ticket"].with_context(
             mail_auto_subscribe_no_notify=True
         )
-        with self.assertQueryCount(cf_manager=47):
+        with self.assertQueryCount(cf_manager=32):
             tickets = Ticket.create(self._vals(10))
         self.assertEqual(set(tickets.mapped("state")), {"assigned"})
 
@@ -72,6 +72,6 @@ class TestPerformance(FeedbackCommon):
         self.dept_a.sudo().assignment_method = "balanced"
         Ticket = self.env["customer.feedback.ticket"]
         vals = self._vals(10)
-        with self.assertQueryCount(cf_manager=187):
+        with self.assertQueryCount(cf_manager=172):
             tickets = Ticket.create(vals)
         self.assertTrue(all(tickets.mapped("user_id")))
