@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-BREACHES = ("response", "resolution", "promise")
+from .customer_feedback_ticket_deadline import DEADLINES
 
 
 class CustomerFeedbackEscalation(models.Model):
@@ -65,14 +65,14 @@ class CustomerFeedbackEscalation(models.Model):
     )
     def _compute_next_escalation_date(self):
         for escalation in self:
-            due = [d for d in map(escalation._breach_due_date, BREACHES) if d] \
+            due = [d for d in map(escalation._breach_due_date, DEADLINES) if d] \
                 if escalation.ticket_id.state in escalation.ticket_id.OPEN_STATES else []
             escalation.next_escalation_date = min(due) if due else False
 
     def _breach_due_date(self, breach):
         """When ``breach`` next needs escalating, or None."""
         self.ensure_one()
-        deadline = self.ticket_id._breach_deadline(breach)
+        deadline = self.ticket_id._owed_deadline(breach)
         level = self[f"{breach}_level"]
         if not deadline or level >= 2:
             return None

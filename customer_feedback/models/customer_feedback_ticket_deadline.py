@@ -15,6 +15,9 @@ from pytz import utc
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+# the deadlines watched while a ticket is open
+DEADLINES = ("response", "resolution", "promise")
+
 
 class CustomerFeedbackTicket(models.Model):
     _inherit = "customer.feedback.ticket"
@@ -130,14 +133,20 @@ class CustomerFeedbackTicket(models.Model):
                  "date_resolution_deadline", "date_promised")
     def _compute_date_next_deadline(self):
         for ticket in self:
-            owed = [
-                deadline for deadline in (
-                    not ticket.date_first_response and ticket.date_response_deadline,
-                    ticket.date_resolution_deadline,
-                    ticket.date_promised,
-                ) if deadline
-            ] if ticket.state in self.OPEN_STATES else []
+            owed = [d for d in map(ticket._owed_deadline, DEADLINES) if d] \
+                if ticket.state in self.OPEN_STATES else []
             ticket.date_next_deadline = min(owed) if owed else False
+
+    def _owed_deadline(self, deadline):
+        """The ``deadline`` (one of DEADLINES) while it is owed, else False:
+        the response deadline until the first response, the resolution
+        deadline, the reply date promised to the customer."""
+        self.ensure_one()
+        if deadline == "response":
+            return not self.date_first_response and self.date_response_deadline
+        if deadline == "resolution":
+            return self.date_resolution_deadline
+        return self.date_promised
 
     @api.depends("date_next_deadline")
     def _compute_is_overdue(self):

@@ -24,7 +24,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from .customer_feedback_escalation import BREACHES
+from .customer_feedback_ticket_deadline import DEADLINES
 
 
 class CustomerFeedbackTicket(models.Model):
@@ -46,15 +46,6 @@ class CustomerFeedbackTicket(models.Model):
             [{"ticket_id": ticket.id} for ticket in tickets]
         )
         return tickets
-
-    def _breach_deadline(self, breach):
-        """The deadline watched for ``breach``, or False when it no longer applies."""
-        self.ensure_one()
-        if breach == "response":
-            return not self.date_first_response and self.date_response_deadline
-        if breach == "resolution":
-            return self.date_resolution_deadline
-        return self.date_promised
 
     @api.model
     def _cron_escalate_breaches(self, batch_size=500):
@@ -100,7 +91,7 @@ class CustomerFeedbackTicket(models.Model):
         for ticket in self:
             escalation = escalation_of[ticket]
             vals = {}
-            for breach in BREACHES:
+            for breach in DEADLINES:
                 due = escalation._breach_due_date(breach)
                 if not due or due > now:
                     continue
