@@ -1,7 +1,8 @@
 """Escalation state moved from the ticket to customer.feedback.escalation.
 
 The levels and last escalation kept on the tickets are copied; the next
-escalation date is computed again from them.
+escalation date is computed again from them. The old columns are dropped,
+with their index, which every write of a ticket would still update.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -42,3 +43,11 @@ def migrate(cr, version):
         escalations = Escalation.search([])
         env.add_to_compute(Escalation._fields["next_escalation_date"], escalations)
         env.flush_all()
+        cr.execute("""
+            ALTER TABLE customer_feedback_ticket
+                DROP COLUMN response_escalation_level,
+                DROP COLUMN resolution_escalation_level,
+                DROP COLUMN promise_escalation_level,
+                DROP COLUMN date_last_escalation,
+                DROP COLUMN next_escalation_date
+        """)
