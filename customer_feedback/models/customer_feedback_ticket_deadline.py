@@ -185,4 +185,3 @@ def _hours_between(start, end):
     if not start or not end:
         return 0.0
     return round((end - start).total_seconds() / 3600.0, 2)
-
