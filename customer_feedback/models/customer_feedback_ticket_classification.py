@@ -3,7 +3,9 @@
 Works on the subject and the body, with or without Vietnamese diacritics
 and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike), by
 whole words. Categories bring their own keywords; the kinds and the urgency
-words are below. The ticket keeps which keywords matched and how confident
+words are below. A keyword right after a negation ('không hài lòng', 'not
+satisfied', 'no thanks') does not count: said that way, it means the
+opposite. The ticket keeps which keywords matched and how confident
 the choice was; when an agent changes the kind or category afterwards the
 ticket records it, so the accuracy of classification can be measured
 (``_classification_accuracy``).
@@ -21,7 +23,8 @@ from .customer_feedback_ticket import KINDS
 # kind -> keywords, written with their diacritics
 KIND_KEYWORDS = {
     "complaint": ["khiếu nại", "phàn nàn", "bức xúc", "thất vọng", "hoàn tiền", "bồi thường",
-                  "complaint", "complain", "unacceptable", "disappointed", "refund"],
+                  "không hài lòng", "complaint", "complain", "unacceptable", "disappointed",
+                  "dissatisfied", "not satisfied", "refund"],
     "suggestion": ["góp ý", "đề xuất", "đề nghị", "kiến nghị", "suggestion", "suggest",
                    "it would help", "would be nice", "proposal", "recommend"],
     "praise": ["khen", "khen ngợi", "cảm ơn", "hài lòng", "tuyệt vời", "praise", "thank you",
@@ -42,6 +45,17 @@ URGENCY_KEYWORDS = ["khẩn cấp", "gấp", "ngay lập tức", "urgent", "asap
 # A keyword found in the subject counts this many times one in the body.
 SUBJECT_WEIGHT = 2
 
+# A negation turns the keyword right after it into its opposite; words that
+# only strengthen it may stand between ('không hề hài lòng', 'not very
+# satisfied'). 'no' and 'chả' are left out: without diacritics they are
+# 'nó' (it) and 'cha' (father).
+NEGATIONS = {"không", "chưa", "chẳng", "not", "never", "hardly"}
+INTENSIFIERS = {"hề", "thật", "thực", "sự", "lắm", "quá", "very", "really", "quite", "too",
+                "so", "that", "fully", "entirely"}
+# the same, for text written without diacritics
+PLAIN_NEGATIONS = {normalize_keyword(word) for word in NEGATIONS}
+PLAIN_INTENSIFIERS = {normalize_keyword(word) for word in INTENSIFIERS}
+
 
 class NormalizedText:
     """A text prepared for keyword matching.
@@ -57,7 +71,7 @@ class NormalizedText:
         self.has_diacritics = self.plain != self.lowered.replace("đ", "d")
 
     def find(self, keywords):
-        """The keywords found as whole words."""
+        """The keywords found as whole words, at least once not negated."""
         found = []
         for keyword in keywords:
             lowered = unicodedata.normalize("NFC", keyword).lower()
@@ -65,9 +79,25 @@ class NormalizedText:
                 (self.lowered, lowered) if self.has_diacritics
                 else (self.plain, normalize_keyword(lowered))
             )
-            if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+            if word and any(
+                not self._negated(text, match.start())
+                for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+            ):
                 found.append(keyword)
         return found
+
+    def _negated(self, text, position):
+        """Whether the words just before ``position`` negate what follows."""
+        negations, intensifiers = (
+            (NEGATIONS, INTENSIFIERS) if self.has_diacritics
+            else (PLAIN_NEGATIONS, PLAIN_INTENSIFIERS)
+        )
+        words = re.findall(r"[\w'’]+", text[:position])[-3:]
+        while words and words[-1] in intensifiers:
+            words.pop()
+        return bool(words) and (
+            words[-1] in negations or words[-1].endswith(("n't", "n’t"))
+        )
 
 
 def _best(scores):

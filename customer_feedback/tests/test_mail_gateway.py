@@ -324,6 +324,24 @@ class TestMailGateway(FeedbackCommon, MockEmail):
                 ticket = self._process(self._email(subject="Phản hồi", body=body))
                 self.assertEqual(ticket.kind, kind)
 
+    def test_negated_keywords(self):
+        cases = {
+            "Tôi không hài lòng với thái độ phục vụ.": "complaint",
+            "Toi khong hai long voi thai do phuc vu.": "complaint",
+            "I am not satisfied with the repair.": "complaint",
+            "Tôi chưa thật sự hài lòng.": "other",
+            "Tôi không hề hài lòng.": "other",
+            "It isn't excellent at all.": "other",
+            # not negations: the praise counts
+            "Tôi rất hài lòng, cảm ơn.": "praise",
+            "Không biết cảm ơn thế nào cho đủ!": "praise",
+            "Nó rất tuyệt vời, cảm ơn cha tôi đã giới thiệu.": "praise",
+        }
+        for body, kind in cases.items():
+            with self.subTest(body=body):
+                ticket = self._process(self._email(subject="Phản hồi", body=body))
+                self.assertEqual(ticket.kind, kind)
+
     def test_loi_and_loi_not_confused(self):
         praise = self._process(self._email(subject="Phản hồi", body="Cảm ơn lời khuyên của bạn."))
         self.assertEqual(praise.kind, "praise")
