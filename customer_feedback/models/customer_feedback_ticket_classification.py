@@ -3,9 +3,9 @@
 Works on the subject and the body, with or without Vietnamese diacritics
 and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike), by
 whole words. Categories bring their own keywords; the kinds and the urgency
-words are below. A keyword right after a negation ('không hài lòng', 'not
-satisfied', 'no thanks') does not count: said that way, it means the
-opposite. The ticket keeps which keywords matched and how confident
+words are below. A keyword right after a negation does not count: said that
+way, it means the opposite, and praise said so ('không hài lòng', 'not
+satisfied') counts as a complaint. The ticket keeps which keywords matched and how confident
 the choice was; when an agent changes the kind or category afterwards the
 ticket records it, so the accuracy of classification can be measured
 (``_classification_accuracy``).
@@ -23,12 +23,12 @@ from .customer_feedback_ticket import KINDS
 # kind -> keywords, written with their diacritics
 KIND_KEYWORDS = {
     "complaint": ["khiếu nại", "phàn nàn", "bức xúc", "thất vọng", "hoàn tiền", "bồi thường",
-                  "không hài lòng", "complaint", "complain", "unacceptable", "disappointed",
-                  "dissatisfied", "not satisfied", "refund"],
+                  "complaint", "complain", "unacceptable", "disappointed", "dissatisfied",
+                  "refund"],
     "suggestion": ["góp ý", "đề xuất", "đề nghị", "kiến nghị", "suggestion", "suggest",
                    "it would help", "would be nice", "proposal", "recommend"],
     "praise": ["khen", "khen ngợi", "cảm ơn", "hài lòng", "tuyệt vời", "praise", "thank you",
-               "thanks", "excellent", "great service", "well done"],
+               "thanks", "excellent", "satisfied", "great service", "well done"],
     "criticism": ["phê bình", "chỉ trích", "thiếu tôn trọng", "criticism",
                   "criticise", "criticize", "rude"],
     "question": ["hỏi", "câu hỏi", "hỏi đáp", "cho tôi hỏi", "question", "how do", "how can",
@@ -70,8 +70,12 @@ class NormalizedText:
         self.plain = normalize_keyword(self.lowered)
         self.has_diacritics = self.plain != self.lowered.replace("đ", "d")
 
-    def find(self, keywords):
-        """The keywords found as whole words, at least once not negated."""
+    def find(self, keywords, negated=False):
+        """The keywords found as whole words, at least once not negated.
+
+        With ``negated``, the keywords found only after a negation instead,
+        each with the negation ('không hài lòng').
+        """
         found = []
         for keyword in keywords:
             lowered = unicodedata.normalize("NFC", keyword).lower()
@@ -79,15 +83,20 @@ class NormalizedText:
                 (self.lowered, lowered) if self.has_diacritics
                 else (self.plain, normalize_keyword(lowered))
             )
-            if word and any(
-                not self._negated(text, match.start())
+            if not word:
+                continue
+            negations = [
+                self._negation(text, match.start())
                 for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
-            ):
+            ]
+            if negations and not negated and not all(negations):
                 found.append(keyword)
+            elif negations and negated and all(negations):
+                found.append(f"{negations[0]} {keyword}")
         return found
 
-    def _negated(self, text, position):
-        """Whether the words just before ``position`` negate what follows."""
+    def _negation(self, text, position):
+        """The negation just before ``position``, or None."""
         negations, intensifiers = (
             (NEGATIONS, INTENSIFIERS) if self.has_diacritics
             else (PLAIN_NEGATIONS, PLAIN_INTENSIFIERS)
@@ -95,9 +104,9 @@ class NormalizedText:
         words = re.findall(r"[\w'’]+", text[:position])[-3:]
         while words and words[-1] in intensifiers:
             words.pop()
-        return bool(words) and (
-            words[-1] in negations or words[-1].endswith(("n't", "n’t"))
-        )
+        if words and (words[-1] in negations or words[-1].endswith(("n't", "n’t"))):
+            return words[-1]
+        return None
 
 
 def _best(scores):
@@ -155,15 +164,16 @@ class CustomerFeedbackTicket(models.Model):
         body = NormalizedText(html2plaintext(body_html or ""))
         matched = []
 
-        def score(keywords):
-            in_subject = subject.find(keywords)
-            in_body = body.find(keywords)
+        def score(keywords, negated=False):
+            in_subject = subject.find(keywords, negated)
+            in_body = body.find(keywords, negated)
             matched.extend(kw for kw in in_subject + in_body if kw not in matched)
             return SUBJECT_WEIGHT * len(in_subject) + len(in_body)
 
-        kind, kind_confidence = _best(
-            {kind: score(words) for kind, words in KIND_KEYWORDS.items()}
-        )
+        kind_scores = {kind: score(words) for kind, words in KIND_KEYWORDS.items()}
+        # praise in the negative is dissatisfaction
+        kind_scores["complaint"] += score(KIND_KEYWORDS["praise"], negated=True)
+        kind, kind_confidence = _best(kind_scores)
         categories = self.env["customer.feedback.category"].search(
             [("keyword_list", "!=", False),
              ("company_id", "in", [(company or self.env.company).id, False])]

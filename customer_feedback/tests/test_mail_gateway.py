@@ -326,21 +326,27 @@ class TestMailGateway(FeedbackCommon, MockEmail):
 
     def test_negated_keywords(self):
         cases = {
-            "Tôi không hài lòng với thái độ phục vụ.": "complaint",
-            "Toi khong hai long voi thai do phuc vu.": "complaint",
-            "I am not satisfied with the repair.": "complaint",
-            "Tôi chưa thật sự hài lòng.": "other",
-            "Tôi không hề hài lòng.": "other",
-            "It isn't excellent at all.": "other",
+            # praise in the negative: a complaint, the negation kept as the reason
+            "Tôi không hài lòng với thái độ phục vụ.": ("complaint", "không hài lòng"),
+            "Toi khong hai long voi thai do phuc vu.": ("complaint", "khong hài lòng"),
+            "Tôi chưa thật sự hài lòng.": ("complaint", "chưa hài lòng"),
+            "I am not very satisfied with the repair.": ("complaint", "not satisfied"),
+            "It isn't excellent at all.": ("complaint", "isn't excellent"),
+            # other keywords in the negative just do not count
+            "Máy không lỗi, chỉ muốn hỏi cách dùng.": ("question", "hỏi"),
             # not negations: the praise counts
-            "Tôi rất hài lòng, cảm ơn.": "praise",
-            "Không biết cảm ơn thế nào cho đủ!": "praise",
-            "Nó rất tuyệt vời, cảm ơn cha tôi đã giới thiệu.": "praise",
+            "Tôi rất hài lòng, cảm ơn.": ("praise", "hài lòng"),
+            "Không biết cảm ơn thế nào cho đủ!": ("praise", "cảm ơn"),
+            "Nó rất tuyệt vời, cảm ơn cha tôi đã giới thiệu.": ("praise", "tuyệt vời"),
         }
-        for body, kind in cases.items():
+        for body, (kind, keyword) in cases.items():
             with self.subTest(body=body):
                 ticket = self._process(self._email(subject="Phản hồi", body=body))
                 self.assertEqual(ticket.kind, kind)
+                self.assertIn(keyword, ticket.classification_keywords)
+        ticket = self._process(self._email(subject="Phản hồi", body="Tôi không hài lòng."))
+        self.assertEqual(ticket.classification_keywords.split(", "), ["không hài lòng"],
+                         "the negated word alone is not a reason")
 
     def test_loi_and_loi_not_confused(self):
         praise = self._process(self._email(subject="Phản hồi", body="Cảm ơn lời khuyên của bạn."))
