@@ -110,8 +110,8 @@ class CustomerFeedbackTicket(models.Model):
         cost of the acknowledgement, which every incoming email pays.
 
         :param automatic: an automated notification, as Odoo sends its own
-            acknowledgements: to the customer only, not copied to the
-            followers, and not the ticket's first response.
+            acknowledgements: to the customer only (a subtype no follower
+            has), and not the ticket's first response.
         """
         if not self:
             return
@@ -129,7 +129,8 @@ class CustomerFeedbackTicket(models.Model):
                 subject=subjects[ticket.id],
                 partner_ids=recipients[ticket.id]["partner_ids"],
                 message_type="auto_comment" if automatic else "comment",
-                subtype_xmlid="mail.mt_note" if automatic else "mail.mt_comment",
+                subtype_xmlid="customer_feedback.mt_ticket_automatic_email" if automatic
+                else "mail.mt_comment",
                 email_layout_xmlid=template.email_layout_xmlid or None,
                 email_add_signature=False,
                 mail_auto_delete=template.auto_delete,

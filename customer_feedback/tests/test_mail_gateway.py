@@ -167,6 +167,8 @@ class TestMailGateway(FeedbackCommon, MockEmail):
         ack = ticket.message_ids.filtered(lambda m: ticket.name in (m.subject or ""))
         self.assertEqual(ack.message_type, "auto_comment")
         self.assertEqual(ack.notification_ids.res_partner_id, ticket.partner_id)
+        portal_domain = self.env["mail.message"]._get_search_domain_share()
+        self.assertTrue(ack.filtered_domain(portal_domain), "the customer sees it in the portal")
         self.assertIn(self.leader_a.partner_id, ticket.message_partner_ids, "the assignee follows")
         self.assertFalse(ticket.date_first_response, "the response deadline still runs")
 
