@@ -5,10 +5,10 @@ and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike), 
 whole words. Categories bring their own keywords; the kinds and the urgency
 words are below. A keyword right after a negation does not count: said that
 way, it means the opposite, and praise said so ('không hài lòng', 'not
-satisfied') counts as a complaint. The ticket keeps which keywords matched and how confident
-the choice was; when an agent changes the kind or category afterwards the
-ticket records it, so the accuracy of classification can be measured
-(``_classification_accuracy``).
+satisfied') counts as a complaint. The ticket keeps which keywords matched
+and how confident the choice was; when an agent changes the kind or
+category afterwards the ticket records it, so the accuracy of
+classification can be measured (``_classification_accuracy``).
 """
 
 import re
