@@ -18,10 +18,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.customer_feedback_ticket import KINDS
-from ..models.customer_feedback_ticket_portal import (
-    FEEDBACK_ATTACHMENT_MAX_BYTES,
-    FEEDBACK_ATTACHMENT_MAX_COUNT,
-)
+from .uploads import read_uploads
 
 TICKET_MODEL = "customer.feedback.ticket"
 
@@ -232,12 +229,7 @@ class FeedbackCustomerPortal(CustomerPortal):
             "categories": Ticket._portal_categories(),
             "form": form or {"kind": "complaint"},
             "errors": errors or {},
-            "attachment_hint": request.env._(
-                "Up to %(count)s files of %(size)s MB each: pictures, PDF, text, Word, "
-                "Excel or OpenDocument files.",
-                count=FEEDBACK_ATTACHMENT_MAX_COUNT,
-                size=FEEDBACK_ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            ),
+            "attachment_hint": Ticket._feedback_attachment_help(),
         })
         return values
 
@@ -257,11 +249,7 @@ class FeedbackCustomerPortal(CustomerPortal):
             key: (post.get(key) or "")
             for key in ("kind", "category_id", "title", "description")
         }
-        uploads = [
-            (upload.filename, upload.read())
-            for upload in request.httprequest.files.getlist("attachments")
-            if upload.filename
-        ]
+        uploads = read_uploads(request.httprequest.files.getlist("attachments"))
         Ticket = request.env[TICKET_MODEL]
         errors = Ticket._portal_feedback_errors(form, uploads)
         if not errors:

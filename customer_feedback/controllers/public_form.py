@@ -4,11 +4,8 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import email_normalize
 
-from ..models.customer_feedback_ticket_portal import (
-    FEEDBACK_ATTACHMENT_MAX_BYTES,
-    FEEDBACK_ATTACHMENT_MAX_COUNT,
-)
 from ..models.customer_feedback_ticket_web_form import WEB_FORM_FIELDS, FeedbackWebFormError
+from .uploads import read_uploads
 
 # A field hidden from people: a robot filling every input fills it too.
 HONEYPOT_FIELD = "company_website"
@@ -57,7 +54,9 @@ class FeedbackPublicForm(http.Controller):
         # only the form's fields from them and decides everything else.
         Ticket = request.env["customer.feedback.ticket"].sudo()
         try:
-            ticket = Ticket._create_from_web_form(form, self._read_uploads())
+            ticket = Ticket._create_from_web_form(
+                form, read_uploads(request.httprequest.files.getlist("attachments"))
+            )
         except FeedbackWebFormError as error:
             return self._render_form(form, errors=error.errors, status=400)
         SubmissionLog._log_submission(ip_address, email)
@@ -79,22 +78,6 @@ class FeedbackPublicForm(http.Controller):
             "acknowledged": submitted.get("acknowledged"),
         })
 
-    def _read_uploads(self):
-        """The files sent, as (file name, content) pairs.
-
-        One byte past the size limit is enough to refuse a file, and one file
-        past the count limit to refuse the set: larger uploads are not read
-        into memory whole.
-        """
-        uploads = []
-        for upload in request.httprequest.files.getlist("attachments"):
-            if not upload.filename:
-                continue  # the empty input of a browser when no file is chosen
-            if len(uploads) > FEEDBACK_ATTACHMENT_MAX_COUNT:
-                break
-            uploads.append((upload.filename, upload.read(FEEDBACK_ATTACHMENT_MAX_BYTES + 1)))
-        return uploads
-
     def _render_form(self, form=None, errors=None, rate_limited=False, **response_kwargs):
         Ticket = request.env["customer.feedback.ticket"]
         return request.render("customer_feedback.public_form_page", {
@@ -103,5 +86,5 @@ class FeedbackPublicForm(http.Controller):
             "rate_limited": rate_limited,
             "kinds": Ticket._fields["kind"]._description_selection(request.env),
             "honeypot_field": HONEYPOT_FIELD,
-            "attachment_help": Ticket._web_form_attachment_help(),
+            "attachment_help": Ticket._feedback_attachment_help(),
         }, **response_kwargs)

@@ -24,6 +24,12 @@ def nps_category(score):
     return "passive" if score >= 7 else "detractor"
 
 
+def net_promoter_score(promoters, detractors, answers):
+    """Share of promoters minus share of detractors among ``answers``,
+    -100 to +100; None without answers."""
+    return 100.0 * (promoters - detractors) / answers if answers else None
+
+
 def position_score(position, count):
     """0-100 for the ``position``-th (0-based) of ``count`` options, worst first."""
     return round(100.0 * position / (count - 1), 1) if count > 1 else 100.0

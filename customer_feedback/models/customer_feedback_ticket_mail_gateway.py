@@ -66,9 +66,7 @@ class CustomerFeedbackTicket(models.Model):
         if self.env.context.get("feedback_automatic_mail") or values.get("needs_review"):
             context["feedback_no_acknowledgement"] = True
         ticket = self.with_context(**context).create(values)
-        ticket.filtered(lambda t: not t.user_received_id).write(
-            {"user_received_id": ticket.department_id.leader_id.id}
-        )
+        ticket._record_leader_as_receiver()
         return ticket
 
     def message_update(self, msg_dict, update_vals=None):

@@ -132,6 +132,16 @@ class CustomerFeedbackTicket(models.Model):
         )
 
     @api.model
+    def _feedback_attachment_help(self):
+        """What files a customer may send with a form, for the customer."""
+        return self.env._(
+            "Up to %(count)s files of %(size)s MB each: pictures, PDF, text, Word, Excel or "
+            "OpenDocument files.",
+            count=FEEDBACK_ATTACHMENT_MAX_COUNT,
+            size=FEEDBACK_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        )
+
+    @api.model
     def _feedback_attachment_errors(self, uploads):
         """Check files sent by a customer.
 

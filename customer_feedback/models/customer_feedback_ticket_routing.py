@@ -84,6 +84,13 @@ class CustomerFeedbackTicket(models.Model):
         for user, group in by_user.items():
             group.write({"user_id": user.id})
 
+    def _record_leader_as_receiver(self):
+        """Tickets nobody of the company received (an email, the public
+        form): their department's leader is recorded as receiving them."""
+        unreceived = self.filtered(lambda t: not t.user_received_id)
+        for department, tickets in unreceived.grouped("department_id").items():
+            tickets.write({"user_received_id": department.leader_id.id})
+
     def _advance_after_routing(self):
         """After creation: classify what has a category, assign what has a department."""
         self._assign_within_department()

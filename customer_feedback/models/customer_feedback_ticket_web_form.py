@@ -18,11 +18,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize, formataddr, plaintext2html
 
 from .customer_feedback_ticket import KINDS
-from .customer_feedback_ticket_portal import (
-    FEEDBACK_ATTACHMENT_MAX_BYTES,
-    FEEDBACK_ATTACHMENT_MAX_COUNT,
-    FEEDBACK_DESCRIPTION_MAX_LENGTH,
-)
+from .customer_feedback_ticket_portal import FEEDBACK_DESCRIPTION_MAX_LENGTH
 
 WEB_FORM_FIELDS = ("name", "email", "phone", "kind", "message")
 WEB_FORM_NAME_MAX_LENGTH = 128
@@ -109,16 +105,6 @@ class CustomerFeedbackTicket(models.Model):
         return errors
 
     @api.model
-    def _web_form_attachment_help(self):
-        """What files the form accepts, for the visitor."""
-        return self.env._(
-            "Up to %(count)s files of %(size)s MB each: pictures, PDF, text, Word, Excel or "
-            "OpenDocument files.",
-            count=FEEDBACK_ATTACHMENT_MAX_COUNT,
-            size=FEEDBACK_ATTACHMENT_MAX_BYTES // (1024 * 1024),
-        )
-
-    @api.model
     def _web_form_email_is_valid(self, email):
         return (
             len(email) <= WEB_FORM_EMAIL_MAX_LENGTH
@@ -185,9 +171,7 @@ class CustomerFeedbackTicket(models.Model):
         ticket = self.with_company(company).with_context(mail_create_nosubscribe=True).create(
             values
         )
-        ticket.filtered(lambda t: not t.user_received_id).write(
-            {"user_received_id": ticket.department_id.leader_id.id}
-        )
+        ticket._record_leader_as_receiver()
         if uploads:
             # Files come with a message from the customer, so the customer
             # finds them on the portal as well.

@@ -16,6 +16,10 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date, formatLang, get_lang
 
+from odoo.addons.customer_feedback.models.customer_feedback_satisfaction import (
+    net_promoter_score,
+)
+
 from .analysis_charts import bar_chart, line_chart
 
 # One period of the analysis: UTC bounds [start, stop) and the dates shown.
@@ -416,7 +420,8 @@ class ReportFeedbackAnalysis(models.AbstractModel):
         return result
 
     def _satisfaction_row(self, name, answers, csat, promoters, detractors, nps_answers):
-        nps = round(100.0 * (promoters - detractors) / nps_answers) if nps_answers else None
+        nps = net_promoter_score(promoters, detractors, nps_answers)
+        nps = round(nps) if nps is not None else None
         return {
             "name": name, "answers": answers, "csat": csat, "nps": nps,
             "csat_label": self._number(csat, 1) if csat is not None else "–",

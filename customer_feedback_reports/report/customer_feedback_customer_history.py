@@ -17,6 +17,9 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.tools import format_date, html2plaintext
 
+from odoo.addons.customer_feedback.models.customer_feedback_satisfaction import (
+    net_promoter_score,
+)
 from odoo.addons.rating.models.rating_data import RATING_LIMIT_MIN
 
 OUTCOME_LENGTH = 300  # characters of the resolution shown per ticket
@@ -27,10 +30,8 @@ def rating_to_csat(rating):
     return (rating - 1) * 25.0
 
 
-def net_promoter_score(promoters, passives, detractors):
-    """Share of promoters minus share of detractors, -100 to +100; None without answers."""
-    total = promoters + passives + detractors
-    return 100.0 * (promoters - detractors) / total if total else None
+def _nps(promoters, passives, detractors):
+    return net_promoter_score(promoters, detractors, promoters + passives + detractors)
 
 
 class CustomerHistoryReport(models.AbstractModel):
@@ -78,7 +79,7 @@ class CustomerHistoryReport(models.AbstractModel):
             "complaints": sum(count for kind, _s, count in by_kind_state if kind == "complaint"),
             "open": sum(count for _k, state, count in by_kind_state if state in open_states),
             "csat": csat_sum / csat_count if csat_count else None,
-            "nps": net_promoter_score(*nps_counts),
+            "nps": _nps(*nps_counts),
             "answers": csat_count,
             "first_date": dates[0],
             "last_date": dates[1],
@@ -130,9 +131,7 @@ class CustomerHistoryReport(models.AbstractModel):
                 "month": month,
                 **values,
                 "csat": values["csat_sum"] / values["csat_count"] if values["csat_count"] else None,
-                "nps": net_promoter_score(
-                    values["promoters"], values["passives"], values["detractors"]
-                ),
+                "nps": _nps(values["promoters"], values["passives"], values["detractors"]),
             })
         return periods
 
