@@ -41,6 +41,7 @@ class CustomerFeedbackReport(models.Model):
             "category_id", "kind", "channel", "priority_id", "state", "user_id",
             "user_received_id", "team_id",
             "partner_id", "commercial_partner_id", "is_urgent", "rating_last_value",
+            "response_hours", "resolution_hours", "response_on_time", "resolution_on_time",
         ],
         "customer.feedback.satisfaction": ["ticket_id", "csat", "has_csat", "nps_score",
                                            "nps_category"],
@@ -191,14 +192,16 @@ class CustomerFeedbackReport(models.Model):
                    1 AS nbr,
                    %(overdue)s AS is_overdue,
                    CASE WHEN %(overdue)s THEN 1 ELSE 0 END AS nbr_overdue,
-                   EXTRACT(EPOCH FROM t.date_first_response - t.date_received) / 3600.0
+                   -- the ticket's own measures; the hours only once measured (the
+                   -- ticket stores 0 before), so that averages leave them out
+                   CASE WHEN t.date_first_response IS NOT NULL THEN t.response_hours END
                        AS response_hours,
-                   EXTRACT(EPOCH FROM t.date_resolved - t.date_received) / 3600.0
+                   CASE WHEN t.date_resolved IS NOT NULL THEN t.resolution_hours END
                        AS resolution_hours,
                    %(response_compliance)s AS response_compliance,
                    %(resolution_compliance)s AS resolution_compliance,
-                   COALESCE(%(response_compliance)s = 100.0, FALSE) AS response_on_time,
-                   COALESCE(%(resolution_compliance)s = 100.0, FALSE) AS resolution_on_time,
+                   COALESCE(t.response_on_time, FALSE) AS response_on_time,
+                   COALESCE(t.resolution_on_time, FALSE) AS resolution_on_time,
                    %(csat)s AS csat,
                    sat.nps_score,
                    sat.nps,
