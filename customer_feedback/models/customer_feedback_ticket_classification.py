@@ -13,6 +13,7 @@ classification can be measured (``_classification_accuracy``).
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
@@ -57,6 +58,14 @@ PLAIN_NEGATIONS = {normalize_keyword(word) for word in NEGATIONS}
 PLAIN_INTENSIFIERS = {normalize_keyword(word) for word in INTENSIFIERS}
 
 
+@lru_cache(maxsize=4096)
+def _keyword_forms(keyword):
+    """(with diacritics, without) of a keyword, lower-case: every incoming
+    email is matched against every keyword."""
+    lowered = unicodedata.normalize("NFC", keyword).lower()
+    return lowered, normalize_keyword(lowered)
+
+
 class NormalizedText:
     """A text prepared for keyword matching.
 
@@ -78,12 +87,10 @@ class NormalizedText:
         """
         found = []
         for keyword in keywords:
-            lowered = unicodedata.normalize("NFC", keyword).lower()
-            text, word = (
-                (self.lowered, lowered) if self.has_diacritics
-                else (self.plain, normalize_keyword(lowered))
-            )
-            if not word:
+            lowered, plain = _keyword_forms(keyword)
+            text, word = (self.lowered, lowered) if self.has_diacritics else (self.plain, plain)
+            # most keywords are not in the text at all: skip their regex
+            if not word or word not in text:
                 continue
             negations = [
                 self._negation(text, match.start())
