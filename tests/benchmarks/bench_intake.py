@@ -4,18 +4,30 @@ Not a test. Builds N raw emails (1,000 by default) with a realistic mix --
 Vietnamese and English, utf-8 and 8-bit windows-1258, some with a PDF
 attachment, some replies to earlier mails of the stream, some auto-replies --
 and feeds them through ``mail.thread.message_process`` to the ``feedback``
-alias (feedback tickets), then the SAME emails (own Message-IDs) to an alias
-of ``crm.lead``, in the same run; prints emails/second for both and the
-ratio. The ticket stream is run twice: with the acknowledgement email (the
-default) and without, since crm.lead sends none.
+alias (feedback tickets), then the SAME emails (own Message-IDs and sender
+addresses, so that every stream meets its senders for the first time) to an
+alias of ``crm.lead``, in the same run; prints emails/second for both and
+the ratio. The ticket stream is run twice: with the acknowledgement email
+(the default) and without, since crm.lead sends none.
+
+With ``--breakdown``, four more ticket streams leave out, one after the
+other, the other steps crm.lead does not take: assigning the ticket (hence
+emailing the assignee, who follows it), creating contacts for new senders
+(a company setting), classifying, computing deadlines. Assignment,
+classification and deadlines are switched off in this process only. The
+difference between two rows is what a step costs; the last ticket row is
+the ticket itself. A last stream sends the emails to a crm.lead alias that
+assigns a salesperson, to compare with "tickets (no ack)".
 
     .venv/bin/python tests/benchmarks/bench_intake.py \\
-        -c .runtime/test-<db>.conf -d <db> [-n 1000] [--profile]
+        -c .runtime/test-<db>.conf -d <db> [-n 1000] [--breakdown] [--profile]
 
 Everything the benchmark creates is rolled back at the end.
 """
 
+
 import argparse
+import contextlib
 import cProfile
 import io
 import pstats
@@ -49,6 +61,54 @@ EN = [
     ("Quotation request", "Please send a quotation for 20 units of the new product."),
 ]
 PDF = b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n"
+
+# stream -> (alias, company settings, ticket steps switched off)
+WITH_ACK = {"feedback_send_acknowledgement": True, "feedback_create_contacts": True}
+NO_ACK = dict(WITH_ACK, feedback_send_acknowledgement=False)
+NO_CONTACTS = dict(NO_ACK, feedback_create_contacts=False)
+STREAMS = {
+    "tickets": ("feedback", WITH_ACK, ()),
+    "tickets (no ack)": ("feedback", NO_ACK, ()),
+}
+BREAKDOWN = {
+    "  - assignment": ("feedback", NO_ACK, ("assignment",)),
+    "  - new contacts": ("feedback", NO_CONTACTS, ("assignment",)),
+    "  - classification": ("feedback", NO_CONTACTS, ("assignment", "classification")),
+    "  - deadlines": ("feedback", NO_CONTACTS, ("assignment", "classification", "deadlines")),
+}
+CRM = {"crm.lead": ("bench-leads", NO_ACK, ())}
+# for comparison with "tickets (no ack)": a lead assigned by its alias to a
+# salesperson, who follows it and is emailed the customer's message
+CRM_BREAKDOWN = {"crm.lead, assigned": ("bench-leads-assigned", NO_ACK, ())}
+
+def _no_deadlines(tickets):
+    tickets.update({"date_response_deadline": False, "date_resolution_deadline": False})
+
+
+# step -> the ticket methods that stand in for it, replaced by no-ops
+SWITCH_OFF = {
+    "assignment": {
+        "_advance_after_routing": lambda tickets: None,
+        "_record_leader_as_receiver": lambda tickets: None,
+    },
+    "classification": {"_classify_message": lambda tickets, *args, **kwargs: {}},
+    "deadlines": {"_compute_deadlines": _no_deadlines},
+}
+
+
+@contextlib.contextmanager
+def steps_switched_off(env, steps):
+    """Replace the ticket methods of ``steps`` by no-ops on the registry's
+    class, for this process and until the block ends."""
+    model_class = type(env["customer.feedback.ticket"])
+    replaced = {name: fn for step in steps for name, fn in SWITCH_OFF[step].items()}
+    for name, fn in replaced.items():
+        setattr(model_class, name, fn)
+    try:
+        yield
+    finally:
+        for name in replaced:
+            delattr(model_class, name)
 
 
 def cp1258_bytes(text):
@@ -95,8 +155,9 @@ def build(spec, to, prefix):
     def msg_id(i):
         return f"<{prefix}-{i}@bench-mail.example.com>"
 
+    sender = spec["sender"].replace("@", f"@{prefix}.")
     headers = (
-        f"From: {spec['sender']}\r\nTo: {to}\r\nDate: {formatdate()}\r\n"
+        f"From: {sender}\r\nTo: {to}\r\nDate: {formatdate()}\r\n"
         f"Message-ID: {msg_id(spec['i'])}\r\n"
     )
     if spec["reply_to"] is not None:
@@ -131,7 +192,7 @@ def feed(env, raws):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def run(env, count, profile):
+def run(env, count, profile, breakdown):
     domain = env["mail.alias.domain"].search([("name", "=", "bench.example.com")]) or env[
         "mail.alias.domain"].create({"name": "bench.example.com"})
     env.company.alias_domain_id = domain
@@ -143,10 +204,20 @@ def run(env, count, profile):
         "alias_defaults": "{'type': 'lead'}",
     })
     specs = make_specs(count)
-    streams = {
-        "tickets": [build(s, "feedback@bench.example.com", "t") for s in specs],
-        "tickets (no ack)": [build(s, "feedback@bench.example.com", "q") for s in specs],
-        "crm.lead": [build(s, "bench-leads@bench.example.com", "l") for s in specs],
+    if breakdown:
+        # the user the feedback intake assigns most: a department member
+        salesperson = env["customer.feedback.department"].search(
+            [("member_ids", "!=", False)], limit=1).member_ids[:1]
+        env["mail.alias"].create({
+            "alias_name": "bench-leads-assigned", "alias_domain_id": domain.id,
+            "alias_model_id": env["ir.model"]._get_id("crm.lead"), "alias_contact": "everyone",
+            "alias_defaults": repr({"type": "lead", "user_id": salesperson.id}),
+        })
+    streams = dict(STREAMS, **(BREAKDOWN if breakdown else {}), **CRM,
+                   **(CRM_BREAKDOWN if breakdown else {}))
+    raws = {
+        name: [build(spec, f"{alias}@bench.example.com", f"s{index}") for spec in specs]
+        for index, (name, (alias, _settings, _off)) in enumerate(streams.items())
     }
     # warm-up: caches, templates, sequences
     warm = make_specs(20, seed=7)
@@ -157,14 +228,15 @@ def run(env, count, profile):
     totals = {name: [0.0, 0.0] for name in streams}
     profilers = {name: cProfile.Profile() for name in streams} if profile else {}
     for offset in range(0, count, CHUNK):
-        for name, raws in streams.items():
-            env.company.feedback_send_acknowledgement = name != "tickets (no ack)"
+        for name, (_alias, settings, off) in streams.items():
+            env.company.write(settings)
             env.invalidate_all()
-            if profile:
-                profilers[name].enable()
-            wall, cpu = feed(env, raws[offset:offset + CHUNK])
-            if profile:
-                profilers[name].disable()
+            with steps_switched_off(env, off):
+                if profile:
+                    profilers[name].enable()
+                wall, cpu = feed(env, raws[name][offset:offset + CHUNK])
+                if profile:
+                    profilers[name].disable()
             totals[name][0] += wall
             totals[name][1] += cpu
     for name, profiler in profilers.items():
@@ -172,10 +244,13 @@ def run(env, count, profile):
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
         print(f"\n===== profile: {name} =====\n{out.getvalue()}")
     results = {name: (count / wall, count / cpu) for name, (wall, cpu) in totals.items()}
+    prefix = {name: f"<s{index}-%" for index, name in enumerate(streams)}
     tickets = env["customer.feedback.ticket"].search_count(
-        [("message_ids.message_id", "=like", "<t-%")]
+        [("message_ids.message_id", "=like", prefix["tickets"])]
     )
-    leads = env["crm.lead"].search_count([("message_ids.message_id", "=like", "<l-%")])
+    leads = env["crm.lead"].search_count(
+        [("message_ids.message_id", "=like", prefix["crm.lead"])]
+    )
     return results, tickets, leads
 
 
@@ -184,6 +259,8 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("-n", "--count", type=int, default=1000)
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also ticket streams leaving out one step after another")
     parser.add_argument("--profile", action="store_true", help="cProfile each stream")
     args = parser.parse_args()
     odoo.tools.config.parse_config(
@@ -191,7 +268,7 @@ def main():
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        results, tickets, leads = run(env, args.count, args.profile)
+        results, tickets, leads = run(env, args.count, args.profile, args.breakdown)
         cr.rollback()
     print(f"\n{args.count:,} emails per stream ({tickets} tickets, {leads} leads created; "
           "the rest are replies threaded on them)")
