@@ -25,7 +25,6 @@ assigns a salesperson, to compare with "tickets (no ack)".
 Everything the benchmark creates is rolled back at the end.
 """
 
-
 import argparse
 import contextlib
 import cProfile
@@ -80,6 +79,7 @@ CRM = {"crm.lead": ("bench-leads", NO_ACK, ())}
 # for comparison with "tickets (no ack)": a lead assigned by its alias to a
 # salesperson, who follows it and is emailed the customer's message
 CRM_BREAKDOWN = {"crm.lead, assigned": ("bench-leads-assigned", NO_ACK, ())}
+
 
 def _no_deadlines(tickets):
     tickets.update({"date_response_deadline": False, "date_resolution_deadline": False})
@@ -205,7 +205,7 @@ def run(env, count, profile, breakdown):
     })
     specs = make_specs(count)
     if breakdown:
-        # the user the feedback intake assigns most: a department member
+        # a member of a feedback department, as the tickets' assignees are
         salesperson = env["customer.feedback.department"].search(
             [("member_ids", "!=", False)], limit=1).member_ids[:1]
         env["mail.alias"].create({
