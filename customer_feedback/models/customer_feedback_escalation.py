@@ -2,8 +2,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .customer_feedback_ticket_deadline import DEADLINES
-
 
 class CustomerFeedbackEscalation(models.Model):
     """Where each watched deadline of one ticket stands in its escalation.
@@ -65,9 +63,9 @@ class CustomerFeedbackEscalation(models.Model):
     )
     def _compute_next_escalation_date(self):
         for escalation in self:
-            due = [d for d in map(escalation._breach_due_date, DEADLINES) if d] \
-                if escalation.ticket_id.state in escalation.ticket_id.OPEN_STATES else []
-            escalation.next_escalation_date = min(due) if due else False
+            escalation.next_escalation_date = escalation.ticket_id._earliest_while_open(
+                escalation._breach_due_date
+            )
 
     def _breach_due_date(self, breach):
         """When ``breach`` next needs escalating, or None."""

@@ -133,9 +133,16 @@ class CustomerFeedbackTicket(models.Model):
                  "date_resolution_deadline", "date_promised")
     def _compute_date_next_deadline(self):
         for ticket in self:
-            owed = [d for d in map(ticket._owed_deadline, DEADLINES) if d] \
-                if ticket.state in self.OPEN_STATES else []
-            ticket.date_next_deadline = min(owed) if owed else False
+            ticket.date_next_deadline = ticket._earliest_while_open(ticket._owed_deadline)
+
+    def _earliest_while_open(self, date_of):
+        """The earliest of ``date_of(deadline)`` over DEADLINES while the
+        ticket is open; False when closed or when none has a date."""
+        self.ensure_one()
+        if self.state not in self.OPEN_STATES:
+            return False
+        dates = [date for date in map(date_of, DEADLINES) if date]
+        return min(dates) if dates else False
 
     def _owed_deadline(self, deadline):
         """The ``deadline`` (one of DEADLINES) while it is owed, else False:

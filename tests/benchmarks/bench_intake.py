@@ -198,21 +198,21 @@ def run(env, count, profile, breakdown):
     env.company.alias_domain_id = domain
     env.ref("customer_feedback.mail_alias_feedback_intake").write(
         {"alias_domain_id": domain.id, "alias_name": "feedback"})
-    env["mail.alias"].create({
-        "alias_name": "bench-leads", "alias_domain_id": domain.id,
-        "alias_model_id": env["ir.model"]._get_id("crm.lead"), "alias_contact": "everyone",
-        "alias_defaults": "{'type': 'lead'}",
-    })
+
+    def lead_alias(name, **defaults):
+        env["mail.alias"].create({
+            "alias_name": name, "alias_domain_id": domain.id,
+            "alias_model_id": env["ir.model"]._get_id("crm.lead"), "alias_contact": "everyone",
+            "alias_defaults": repr({"type": "lead", **defaults}),
+        })
+
+    lead_alias("bench-leads")
     specs = make_specs(count)
     if breakdown:
         # a member of a feedback department, as the tickets' assignees are
         salesperson = env["customer.feedback.department"].search(
             [("member_ids", "!=", False)], limit=1).member_ids[:1]
-        env["mail.alias"].create({
-            "alias_name": "bench-leads-assigned", "alias_domain_id": domain.id,
-            "alias_model_id": env["ir.model"]._get_id("crm.lead"), "alias_contact": "everyone",
-            "alias_defaults": repr({"type": "lead", "user_id": salesperson.id}),
-        })
+        lead_alias("bench-leads-assigned", user_id=salesperson.id)
     streams = dict(STREAMS, **(BREAKDOWN if breakdown else {}), **CRM,
                    **(CRM_BREAKDOWN if breakdown else {}))
     raws = {
