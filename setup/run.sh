@@ -17,10 +17,17 @@ odoo_bin -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" "${mode[@]}" --stop-after-ini
     --log-level=warn --logfile="$RUNTIME_DIR/log/install.log" \
     || fail "installing $ADDONS into $DB_NAME failed" "read $RUNTIME_DIR/log/install.log"
 
+# Without an alias domain Odoo routes no mail to feedback@… (see setup/alias_domain.py).
+step "Database $DB_NAME: alias domain ${ALIAS_DOMAIN:-(kept, or localhost when none)}"
+ALIAS_DOMAIN=${ALIAS_DOMAIN:-} odoo_bin shell -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" --no-http \
+    --log-level=warn --logfile="$RUNTIME_DIR/log/install.log" < "$SETUP_DIR/alias_domain.py" \
+    || fail "setting the alias domain of $DB_NAME failed" "read $RUNTIME_DIR/log/install.log"
+
 cat <<MSG
 
   Odoo is starting on http://localhost:$HTTP_PORT
   Log in as admin / admin (demo data). Feedback is in the CRM app.
+  Feedback by email: see "Receiving feedback by email" in README.md.
   Stop with Ctrl+C. Log: $RUNTIME_DIR/log/odoo.log
 
 MSG

@@ -7,6 +7,7 @@ from . import customer_feedback_corrective_action
 from . import customer_feedback_ticket
 from . import customer_feedback_escalation
 from . import customer_feedback_ticket_workflow
+from . import customer_feedback_ticket_recorded_facts
 from . import customer_feedback_ticket_routing
 from . import customer_feedback_ticket_deadline
 from . import customer_feedback_ticket_escalation

@@ -278,9 +278,10 @@ class CustomerFeedbackTicket(models.Model):
             and not self.env.user.share
             and message.author_id != self.partner_id
         ):
-            self.filtered(lambda t: not t.date_first_response).sudo().write(
-                # sudo: the stamp is readonly for users; the answer itself
-                # was posted with the user's own rights.
+            # sudo: posting needs only read access (_mail_post_access), the
+            # stamp write access; the answer itself was posted with the
+            # user's own rights.
+            self.filtered(lambda t: not t.date_first_response).sudo()._write_facts(
                 {"date_first_response": fields.Datetime.now()}
             )
         return message

@@ -13,8 +13,12 @@ acknowledged ticket; replies land on their ticket.
 - No acknowledgement to automatic mail: auto-replies, bounces, mailing lists
   (see ``mail_thread._message_route_process``). Odoo never mails its own aliases.
 - What cannot become a normal ticket (no sender, empty body, automatic
-  mail) still becomes one, flagged for review and never acknowledged, so
-  nothing a customer sends is lost.
+  mail, damaged structure, an address without alias, a bounce matching
+  nothing) still becomes one, flagged for review, never acknowledged, with
+  the original message attached, so nothing a customer sends is lost.
+- A bounce of one of our emails is Odoo's (the contact's bounce counter, the
+  failed notification) and leaves a note on the ticket, and an activity for
+  its assignee, so that someone calls the customer (``_message_receive_bounce``).
 """
 
 import re
@@ -65,9 +69,41 @@ class CustomerFeedbackTicket(models.Model):
         }
         if self.env.context.get("feedback_automatic_mail") or values.get("needs_review"):
             context["feedback_no_acknowledgement"] = True
+        if values.get("needs_review"):
+            self._keep_original_email(msg_dict)
         ticket = self.with_context(**context).create(values)
         ticket._record_leader_as_receiver()
         return ticket
+
+    @api.model
+    def _keep_original_email(self, msg_dict):
+        """Attach the message as received to the incoming message (the needs_review
+        promise): ``mail_thread.message_process`` passes its bytes in the context."""
+        raw = self.env.context.get("feedback_original_email")
+        attachments = msg_dict.setdefault("attachments", [])
+        if raw and not any(attachment[0] == "original_email.eml" for attachment in attachments):
+            attachments.append(self._Attachment("original_email.eml", raw, {}))
+
+    def _message_receive_bounce(self, email, partner):
+        """Our email to the customer bounced (Odoo has counted it on the
+        contact): say so on the ticket, so that someone calls them."""
+        result = super()._message_receive_bounce(email, partner)
+        for ticket in self:
+            phone = ticket.partner_phone or ticket.partner_id.phone
+            ticket.message_post(
+                body=self.env._(
+                    "Our email to %(email)s was returned undelivered: the customer did not "
+                    "receive it. Call them (%(phone)s) or check their address.",
+                    email=email, phone=phone or self.env._("no phone number"),
+                ),
+                message_type="notification", subtype_xmlid="mail.mt_note",
+            )
+            if ticket.user_id:
+                ticket.activity_schedule(
+                    "mail.mail_activity_data_call", user_id=ticket.user_id.id,
+                    summary=self.env._("Our email bounced: call the customer"),
+                )
+        return result
 
     def message_update(self, msg_dict, update_vals=None):
         """A reply from the customer on an existing ticket."""
@@ -117,7 +153,12 @@ class CustomerFeedbackTicket(models.Model):
         body = unicodedata.normalize("NFC", msg_dict.get("body") or "")
         name, email = parse_contact_from_email(msg_dict.get("email_from") or "")
         company = self.env.company
-        partner = self._find_or_create_customer(email, name, company)
+        if msg_dict.get("is_bounce"):
+            # from a mail server (MAILER-DAEMON), not from a customer
+            name = email = None
+            partner = self.env["res.partner"]
+        else:
+            partner = self._find_or_create_customer(email, name, company)
         values = {
             "title": subject or self.env._("(no subject)"),
             "description": body,
@@ -129,8 +170,8 @@ class CustomerFeedbackTicket(models.Model):
             "partner_phone": partner.phone or self._phone_in_text(body) or False,
         }
         values.update(self._classify_message(subject, body, company))
-        reasons = []
-        if not email:
+        reasons = list(self.env.context.get("feedback_review_reasons") or ())
+        if not email and not msg_dict.get("is_bounce"):
             reasons.append(self.env._("no sender address"))
         # a plain-text mail arrives as "<pre>\n</pre>", not empty to is_html_empty
         if (is_html_empty(body) or not html2plaintext(body).strip()) \

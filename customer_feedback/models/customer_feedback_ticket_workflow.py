@@ -81,7 +81,12 @@ class CustomerFeedbackTicket(models.Model):
 
     def _write_facts(self, vals):
         """Write fields that record what happened (times, the customer's
-        answers, classification): only the code that owns them calls this."""
+        answers, classification): only the code that owns them calls this.
+
+        Users cannot write them (``RECORDED_FACTS``, in
+        customer_feedback_ticket_recorded_facts.py): this is the code's way
+        past that guard, with the rights of the current user otherwise.
+        """
         return self.with_context(feedback_transition=_TRANSITION_TOKEN).write(vals)
 
     def _transition_label(self, action):
@@ -159,9 +164,9 @@ class CustomerFeedbackTicket(models.Model):
             )
 
     def _check_close(self):
+        # Whatever the kind: changing it must not open a way around the gate.
         blocked = self.filtered(
-            lambda t: t.kind == "complaint"
-            and t.corrective_action_id
+            lambda t: t.corrective_action_id
             and t.corrective_action_id.state not in ("done", "cancelled")
         )
         if not blocked:
@@ -202,7 +207,9 @@ class CustomerFeedbackTicket(models.Model):
         """The assignee starts working on the ticket."""
         now = fields.Datetime.now()
         self._apply_transition("start")
-        self.filtered(lambda t: not t.date_first_response).write({"date_first_response": now})
+        self.filtered(lambda t: not t.date_first_response)._write_facts(
+            {"date_first_response": now}
+        )
         return True
 
     def action_resolve(self):
@@ -219,7 +226,7 @@ class CustomerFeedbackTicket(models.Model):
         return True
 
     def action_close(self, force=False):
-        """Close the ticket; ``force`` lets a manager close a complaint whose
+        """Close the ticket; ``force`` lets a manager close a ticket whose
         corrective action is still open."""
         self.with_context(force_close=force)._apply_transition("close")
         self._send_closure()

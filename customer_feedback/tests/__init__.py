@@ -14,3 +14,4 @@ from . import test_portal
 from . import test_public_form
 from . import test_ui_public_form_tour
 from . import test_ui_portal_tour
+from . import test_recorded_facts

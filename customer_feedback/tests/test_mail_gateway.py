@@ -50,8 +50,10 @@ def nfc(text):
     return unicodedata.normalize("NFC", text or "")
 
 
-@tagged("post_install", "-at_install", "mail_gateway")
-class TestMailGateway(FeedbackCommon, MockEmail):
+class MailGatewayCase(FeedbackCommon, MockEmail):
+    """The alias domain, the intake alias and the helpers of the mail tests
+    (no test here: test_mail_not_lost.py shares them)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -140,6 +142,9 @@ class TestMailGateway(FeedbackCommon, MockEmail):
 
         return mails
 
+
+@tagged("post_install", "-at_install", "mail_gateway")
+class TestMailGateway(MailGatewayCase):
     # ------------------------------------------------------------
     # The product's sample emails
     # ------------------------------------------------------------

@@ -213,12 +213,15 @@ class TestWorkflow(FeedbackCommon):
             ticket_as_user.action_close(force=True)
         self.assertEqual(ticket.state, "resolved")
 
-    def test_force_not_needed_for_non_complaint(self):
+    def test_force_needed_whatever_the_kind(self):
+        """Issue 13: the kind can be changed, so it cannot open the gate."""
         ticket = self._ticket_in_state("in_progress", kind="suggestion")
         ticket.action_escalate_to(self._corrective_action())
         ticket.action_start()
         ticket.action_resolve()
-        ticket.with_user(self.user_a).action_close()
+        with self.assertRaises(UserError):
+            ticket.with_user(self.user_a).action_close()
+        ticket.with_user(self.manager).action_force_close()
         self.assertEqual(ticket.state, "closed")
 
     # ------------------------------------------------------------------
