@@ -62,7 +62,7 @@ class CustomerFeedbackCorrectiveAction(models.Model):
     verification = fields.Html(help="How and by whom the actions were checked to work.")
     date_done = fields.Datetime("Done On", readonly=True, copy=False)
     verified_by_id = fields.Many2one(
-        "res.users", "Verified By", readonly=True, copy=False, tracking=True,
+        "res.users", readonly=True, copy=False, tracking=True,
         help="The feedback manager who marked it done, having checked the verification.",
     )
     date_verified = fields.Datetime("Verified On", readonly=True, copy=False)
