@@ -10,6 +10,7 @@
     "depends": [
         "crm",
         "mail",
+        "phone_validation",
         "portal",
         "product",
         "rating",

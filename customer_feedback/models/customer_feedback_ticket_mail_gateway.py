@@ -2,8 +2,9 @@
 acknowledged ticket; replies land on their ticket.
 
 - The sender is found by email (normalized, case-insensitive) or created as a
-  contact when the company's setting says so; the name and a phone number
-  are taken from the message when present.
+  contact when the company's setting says so, under the customer whose phone
+  number the message gives (``_find_or_create_customer``); the name and a
+  phone number are taken from the message when present.
 - The kind, category and urgency come from ``_classify_message``.
 - A reply whose headers do not name its ticket is matched by the reference
   in its subject (``FB/2026/00042``).
@@ -26,6 +27,7 @@ import unicodedata
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import email_normalize, html2plaintext, is_html_empty, parse_contact_from_email
 
 REFERENCE_PATTERN = re.compile(r"\b(FB/\d{4}/\d{3,})\b")
@@ -158,7 +160,9 @@ class CustomerFeedbackTicket(models.Model):
             name = email = None
             partner = self.env["res.partner"]
         else:
-            partner = self._find_or_create_customer(email, name, company)
+            partner = self._find_or_create_customer(
+                email, name, company, phone=self._phone_in_text(body)
+            )
         values = {
             "title": subject or self.env._("(no subject)"),
             "description": body,
@@ -189,8 +193,16 @@ class CustomerFeedbackTicket(models.Model):
         return values
 
     @api.model
-    def _find_or_create_customer(self, email, name, company):
-        """The contact with this email; a new one if the company creates them."""
+    def _find_or_create_customer(self, email, name, company, phone=None):
+        """The contact with this email; a new one if the company creates them.
+
+        The email decides who the sender is: we answer there. When no
+        contact has this email but ``phone`` (compared in its normalised
+        form: E.164, a national number read with the company's country) is
+        the number of contacts of one customer only (a company, or a person
+        and their contacts), the new contact is created under that customer:
+        the care segment, its priority and the history stay with them.
+        """
         Partner = self.env["res.partner"]
         normalized = email_normalize(email or "")
         if not normalized:
@@ -201,7 +213,47 @@ class CustomerFeedbackTicket(models.Model):
         )
         if partner or not company.feedback_create_contacts:
             return partner
-        return Partner.create({"name": name or normalized, "email": normalized})
+        values = {"name": name or normalized, "email": normalized}
+        customer = self._customer_of_phone(phone, company)
+        if customer:
+            values["parent_id"] = customer.id
+        return Partner.create(values)
+
+    @api.model
+    def _phone_e164(self, number, company):
+        """``number`` in E.164 (``+84903124567``) by Odoo's phone_validation, a
+        national number read with ``company``'s country; False when it is not
+        a valid phone number."""
+        if not number:
+            return False
+        return self.env["res.partner"]._phone_format(
+            number=number, country=company.country_id, force_format="E164"
+        )
+
+    @api.model
+    def _customer_phone_domain(self, number, company):
+        """Contacts of ``company`` whose phone is ``number``, however either
+        is written: the stored normalised form (``phone_sanitized``), or the
+        number without separators (contacts saved before their number could
+        be normalised); None when ``number`` is no phone number."""
+        e164 = self._phone_e164(number, company)
+        if not e164:
+            return None
+        return Domain("company_id", "in", [company.id, False]) & (
+            Domain("phone_sanitized", "=", e164) | Domain("phone_mobile_search", "=", e164)
+        )
+
+    @api.model
+    def _customer_of_phone(self, number, company):
+        """The customer (commercial entity) all contacts with this phone
+        belong to; none when there is no match, or several customers, or
+        the number is the company's own."""
+        domain = self._customer_phone_domain(number, company)
+        if domain is None:
+            return self.env["res.partner"]
+        customers = self.env["res.partner"].search(domain).commercial_partner_id
+        customers -= company.partner_id
+        return customers if len(customers) == 1 else customers.browse()
 
     def _partner_find_from_emails(self, records_emails, avoid_alias=True, ban_emails=None,
                                   filter_found=None, additional_values=None, no_create=False):
@@ -216,5 +268,13 @@ class CustomerFeedbackTicket(models.Model):
 
     @api.model
     def _phone_in_text(self, body_html):
-        match = PHONE_PATTERN.search(html2plaintext(body_html or ""))
-        return match.group(1).strip() if match else None
+        """The phone number of the text (a signature), as written: the first
+        candidate that phone_validation reads as a valid number with the
+        company's country (rather than an order number), else the first
+        candidate (a number of a country we cannot tell)."""
+        candidates = [
+            match.group(1).strip()
+            for match in PHONE_PATTERN.finditer(html2plaintext(body_html or ""))
+        ]
+        valid = (number for number in candidates if self._phone_e164(number, self.env.company))
+        return next(valid, candidates[0] if candidates else None)

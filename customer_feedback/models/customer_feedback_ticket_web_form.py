@@ -4,7 +4,8 @@ email client, sends feedback from the company's site.
 - Every field is checked and each problem gets its own message, so the
   visitor can fix it (``FeedbackWebFormError.errors``).
 - The sender is found by email (normalized, case-insensitive) or created as
-  a contact when the company creates contacts for the mail intake too.
+  a contact when the company creates contacts for the mail intake too, under
+  the customer whose phone number was typed (normalised, any format).
 - The ticket comes from the web channel; its category and urgency come from
   the message as for an email, then it is routed and acknowledged like any
   new ticket.
@@ -188,7 +189,9 @@ class CustomerFeedbackTicket(models.Model):
     @api.model
     def _web_form_customer(self, form, email, company):
         """The contact of the sender: found by email, else created when the
-        company creates contacts (the setting the mail intake follows).
+        company creates contacts (the setting the mail intake follows), under
+        the customer the phone typed belongs to, in any format (see
+        ``_find_or_create_customer``).
 
         A known contact is never changed: an anonymous form must not alter
         a customer's data. A contact created now gets the phone typed too.
@@ -196,7 +199,7 @@ class CustomerFeedbackTicket(models.Model):
         # The default only applies to a contact created now.
         partner = self.with_context(
             default_phone=form["phone"] or False
-        )._find_or_create_customer(email, form["name"], company)
+        )._find_or_create_customer(email, form["name"], company, phone=form["phone"])
         return partner.with_env(self.env)
 
     @api.model
