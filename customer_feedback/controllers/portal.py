@@ -18,6 +18,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.customer_feedback_ticket import KINDS
+from ..models.customer_feedback_ticket_confirmation import ANSWERS, RECORDED
 from .uploads import read_uploads
 
 TICKET_MODEL = "customer.feedback.ticket"
@@ -133,7 +134,8 @@ class FeedbackCustomerPortal(CustomerPortal):
             "rating_token": ticket_sudo._portal_rating_token(partner),
             "refuse_error": kw.get("refuse_error"),
             "refuse_reason": kw.get("refuse_reason"),
-            "answered": kw.get("answered") in ("accept", "refuse") and kw["answered"],
+            "answered": kw.get("answered") in ANSWERS and kw["answered"],
+            "recorded": bool(kw.get("recorded")),
             "created": bool(kw.get("created")),
             "preview_object": ticket_sudo,
         }
@@ -152,6 +154,7 @@ class FeedbackCustomerPortal(CustomerPortal):
         # only the flags this page sets itself: no text comes from the URL
         values = self._feedback_page_values(
             ticket_sudo, access_token, answered=kw.get("answered"), created=kw.get("created"),
+            recorded=kw.get("recorded"),
             pid=kw.get("pid"), hash=kw.get("hash"),
         )
         return request.render("customer_feedback.portal_my_feedback_ticket", values)
@@ -160,47 +163,51 @@ class FeedbackCustomerPortal(CustomerPortal):
     # Answer to the resolution
     # ------------------------------------------------------------------
 
-    def _feedback_ticket_to_answer(self, ticket_id, access_token):
-        """The ticket (as superuser) when the visitor may answer its
-        resolution now; None otherwise."""
-        ticket_sudo = self._feedback_ticket_with_access(ticket_id, access_token)
-        if ticket_sudo is None:
-            return None
-        partner = self._feedback_viewer_partner(ticket_sudo, access_token)
-        return ticket_sudo if ticket_sudo._portal_can_answer(partner) else None
-
     def _feedback_ticket_url(self, ticket_sudo, access_token, **query):
         url = ticket_sudo.access_url
         if access_token:
             query["access_token"] = access_token
         return f"{url}?{urlencode(query)}" if query else url
 
+    def _feedback_answer(self, ticket_id, access_token, answer, note, confirmation_round):
+        """Record the customer's answer, whatever the state of the ticket
+        (``_receive_customer_answer``), and show the ticket again."""
+        ticket_sudo = self._feedback_ticket_with_access(ticket_id, access_token)
+        if ticket_sudo is None:
+            return request.redirect("/my")
+        partner = self._feedback_viewer_partner(ticket_sudo, access_token)
+        if partner != ticket_sudo.partner_id:
+            # a colleague who sees the ticket: the answer is the customer's
+            return request.redirect(self._feedback_ticket_url(ticket_sudo, access_token))
+        confirmation_round = (
+            int(confirmation_round) if str(confirmation_round or "").isdigit() else None
+        )
+        # sudo (from _document_check_access): checked above that the visitor
+        # is the customer (or holds the ticket's token); the ticket's method
+        # applies the answer through the workflow, or records it.
+        outcome = ticket_sudo._receive_customer_answer(answer, note, confirmation_round)
+        query = {"answered": answer}
+        if outcome == RECORDED:
+            query["recorded"] = 1
+        return request.redirect(self._feedback_ticket_url(ticket_sudo, access_token, **query))
+
     @http.route(
         "/my/feedback/<int:ticket_id>/accept", type="http", auth="public", website=True,
         methods=["POST"],
     )
-    def portal_feedback_accept(self, ticket_id, access_token=None, note=None, **kw):
-        ticket_sudo = self._feedback_ticket_to_answer(ticket_id, access_token)
-        if ticket_sudo is None:
-            return request.not_found()
-        # sudo (from _document_check_access): checked above that the visitor
-        # is the customer (or holds the ticket's token) and that the ticket
-        # waits for the answer; the action enforces the workflow.
-        ticket_sudo.action_customer_accept(note=(note or "").strip())
-        return request.redirect(
-            self._feedback_ticket_url(ticket_sudo, access_token, answered="accept")
-        )
+    def portal_feedback_accept(self, ticket_id, access_token=None, note=None,
+                               confirmation_round=None, **kw):
+        return self._feedback_answer(ticket_id, access_token, "accept", note, confirmation_round)
 
     @http.route(
         "/my/feedback/<int:ticket_id>/refuse", type="http", auth="public", website=True,
         methods=["POST"],
     )
-    def portal_feedback_refuse(self, ticket_id, access_token=None, reason=None, **kw):
-        ticket_sudo = self._feedback_ticket_to_answer(ticket_id, access_token)
-        if ticket_sudo is None:
-            return request.not_found()
+    def portal_feedback_refuse(self, ticket_id, access_token=None, reason=None,
+                               confirmation_round=None, **kw):
         reason = (reason or "").strip()
-        if not reason:
+        ticket_sudo = self._feedback_ticket_with_access(ticket_id, access_token)
+        if ticket_sudo is not None and not reason:
             values = self._feedback_page_values(
                 ticket_sudo, access_token,
                 refuse_error=request.env._("Please tell us why you refuse the resolution."),
@@ -209,11 +216,8 @@ class FeedbackCustomerPortal(CustomerPortal):
             return request.render(
                 "customer_feedback.portal_my_feedback_ticket", values, status=400
             )
-        # sudo: same checks as for accepting, above.
-        ticket_sudo.action_customer_refuse(reason)
-        return request.redirect(
-            self._feedback_ticket_url(ticket_sudo, access_token, answered="refuse")
-        )
+        return self._feedback_answer(ticket_id, access_token, "refuse", reason,
+                                     confirmation_round)
 
     # ------------------------------------------------------------------
     # New feedback

@@ -170,6 +170,13 @@ class CustomerFeedbackSatisfaction(models.Model):
         )
         return satisfactions.sudo(self.env.su)
 
+    def _feedback_sender(self):
+        """Invitations come from the company, as the ticket's emails do."""
+        self.ensure_one()
+        if self.ticket_id:
+            return self.ticket_id._feedback_sender()
+        return self.company_id.email_formatted or False
+
     def _on_answered(self):
         """The customer submitted the questionnaire: follow up a low score."""
         low = self.filtered(lambda s: s.is_dissatisfied and not s.follow_up_done)

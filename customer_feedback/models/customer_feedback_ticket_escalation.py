@@ -19,12 +19,17 @@ one record per ticket, so the cron reads only the tickets that are due and
 never rewrites the ticket rows.
 """
 
+import logging
 from collections import defaultdict
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.fields import Domain
 
 from .customer_feedback_ticket_deadline import DEADLINES
+
+_logger = logging.getLogger(__name__)
 
 
 class CustomerFeedbackTicket(models.Model):
@@ -61,6 +66,7 @@ class CustomerFeedbackTicket(models.Model):
             "id",
             lambda tickets: tickets._escalate_due_breaches(now, managers, digests),
             batch_size,
+            "customer_feedback.ir_cron_escalate_breaches",
         )
         self._post_escalation_digests(digests)
 
@@ -84,6 +90,9 @@ class CustomerFeedbackTicket(models.Model):
         summaries = self._breach_summaries()
         activity_defaults = self._escalation_activity_defaults(now)
         activity_vals = []
+        # merged into ``digests`` once the batch is done: a batch that fails
+        # is rolled back, and must not be announced
+        batch_digests = defaultdict(list)
         by_values = defaultdict(list)
         escalated = set()
         # iterated as one recordset, so that their fields are read in one query
@@ -109,7 +118,7 @@ class CustomerFeedbackTicket(models.Model):
                     for user in users
                 )
                 if users and ticket.department_id:
-                    digests[ticket.department_id, users].append((ticket, summary))
+                    batch_digests[ticket.department_id, users].append((ticket, summary))
             if vals:
                 vals["date_last_escalation"] = now
                 by_values[tuple(sorted(vals.items()))].append(escalation.id)
@@ -126,14 +135,26 @@ class CustomerFeedbackTicket(models.Model):
             self.env["mail.activity"].with_context(
                 mail_activity_quick_update=True, feedback_escalation=True
             ).create(activity_vals)
+        for key, lines in batch_digests.items():
+            digests[key].extend(lines)
         if post_now:
             self._post_escalation_digests(digests)
 
     @api.model
     def _post_escalation_digests(self, digests):
-        """:param digests: dict (department, users) -> [(ticket, summary)]"""
+        """:param digests: dict (department, users) -> [(ticket, summary)]
+
+        The activities on the tickets are already there: a digest that fails
+        is logged, and the others are posted.
+        """
         for (department, users), lines in digests.items():
-            department._post_escalation_digest(users, lines)
+            try:
+                with self.env.cr.savepoint():
+                    department._post_escalation_digest(users, lines)
+            except psycopg2.OperationalError:
+                raise
+            except Exception:  # noqa: BLE001 - one department must not stop the others
+                _logger.exception("Escalation digest of %s could not be posted", department)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # Odoo makes whoever gets an activity follow its record. Not for

@@ -13,7 +13,8 @@ CARE_INTERVALS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "customer.feedback.scheduled.job"]
 
     feedback_segment_id = fields.Many2one(
         "customer.feedback.segment", "Care Segment", index="btree_not_null",
@@ -87,11 +88,11 @@ class ResPartner(models.Model):
 
         Runs daily; only what is due this month and not yet planned is added,
         so the list is complete from the first run of the month on, well
-        before the 10th.
+        before the 10th. A customer whose calls cannot be planned is left for
+        the next run, and the others are planned (see customer.feedback.scheduled.job).
         """
         today = today or fields.Date.context_today(self)
         month_end = date(today.year, today.month, 1) + relativedelta(months=1, days=-1)
-        activity_type = self.env.ref("customer_feedback.mail_activity_type_happy_call")
         partners = self.search([
             ("feedback_care_interval", "!=", False),
             ("feedback_next_care_date", "!=", False),
@@ -100,10 +101,23 @@ class ResPartner(models.Model):
         fallback = self.env["customer.feedback.department"]._get_fallback(
             partners.company_id | self.env.company
         )
-        for partner in partners:
-            # the salesperson calls; without one, the fallback department's leader
+        self._run_isolated(
+            partners,
+            lambda batch: batch._plan_happy_calls(today, month_end, fallback),
+            "customer_feedback.ir_cron_plan_happy_calls",
+        )
+
+    def _plan_happy_calls(self, today, month_end, fallback):
+        """The happy-call activities of ``self`` due by ``month_end``.
+
+        :param fallback: company -> fallback department, whose leader calls
+            the customers without a salesperson
+        """
+        activity_type = self.env.ref("customer_feedback.mail_activity_type_happy_call")
+        no_department = self.env["customer.feedback.department"]
+        for partner in self:
             caller = partner.user_id or fallback.get(
-                partner.company_id or self.env.company, self.env["customer.feedback.department"]
+                partner.company_id or self.env.company, no_department
             ).leader_id
             due = partner.feedback_next_care_date
             interval = CARE_INTERVALS[partner.feedback_care_interval]

@@ -45,15 +45,17 @@ class TestConfirmation(FeedbackCommon):
         self.assertEqual(sent.subject, f"[{ticket.name}] {RESOLUTION_SUBJECT}")
         self.assertIn(self.customer_contact, sent.partner_ids | sent.notified_partner_ids)
         self.assertEqual(sent.subtype_id, self.env.ref("mail.mt_comment"))
-        # the links carry the ticket's token
-        self.assertTrue(ticket.access_token)
+        # the buttons are in the customer's email only, signed for this round
+        self.assertEqual(ticket.confirmation_round, 1)
+        token = ticket._confirmation_token(1)
+        self.assertNotIn("/feedback/confirm/", sent.body, "no answer link in the chatter")
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", sent.id)])
+        customer_mail = mail.filtered(lambda m: self.customer_contact in m.recipient_ids)
         self.assertIn(
-            f"/feedback/confirm/{ticket.id}/accept?access_token={ticket.access_token}",
-            sent.body,
+            f"/feedback/confirm/{ticket.id}/1/accept?token={token}", customer_mail.body_html
         )
         self.assertIn(
-            f"/feedback/confirm/{ticket.id}/refuse?access_token={ticket.access_token}",
-            sent.body,
+            f"/feedback/confirm/{ticket.id}/1/refuse?token={token}", customer_mail.body_html
         )
 
     def test_confirmation_days_per_company(self):
@@ -162,7 +164,7 @@ class TestConfirmation(FeedbackCommon):
         ticket = self._ticket_in_state("in_progress", partner_id=self.customer_contact.id)
         with self.assertRaises(UserError):
             ticket.action_send_promised_date()
-        ticket.date_promised = datetime(2026, 3, 20, 10, 0)
+        ticket.date_promised = datetime.now() + timedelta(days=10)
         ticket.action_send_promised_date()
         self.assertTrue(ticket.message_ids.filtered(
             lambda m: m.subject == f"[{ticket.name}] When you will get our answer"
@@ -204,17 +206,22 @@ class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
         super().setUp()
         self.authenticate(None, None)
 
-    def _url(self, ticket, answer, token=None):
-        url = f"/feedback/confirm/{ticket.id}/{answer}"
+    def _token(self, ticket):
+        return ticket._confirmation_token(ticket.confirmation_round)
+
+    def _url(self, ticket, answer, token=None, confirmation_round=None):
+        if confirmation_round is None:
+            confirmation_round = ticket.confirmation_round
+        url = f"/feedback/confirm/{ticket.id}/{confirmation_round}/{answer}"
         if token is not None:
-            url += f"?access_token={token}"
+            url += f"?token={token}"
         return url
 
-    def _post(self, ticket, answer, token=None, **data):
+    def _post(self, ticket, answer, token=None, confirmation_round=None, **data):
         data["csrf_token"] = http.Request.csrf_token(self)
         if token is not None:
-            data["access_token"] = token
-        return self.url_open(f"/feedback/confirm/{ticket.id}/{answer}", data=data)
+            data["token"] = token
+        return self.url_open(self._url(ticket, answer, None, confirmation_round), data=data)
 
     def _state(self, ticket):
         ticket.invalidate_recordset()
@@ -222,7 +229,7 @@ class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
 
     def test_get_shows_page_without_answering(self):
         for answer in ("accept", "refuse"):
-            response = self.url_open(self._url(self.ticket, answer, self.ticket.access_token))
+            response = self.url_open(self._url(self.ticket, answer, self._token(self.ticket)))
             self.assertEqual(response.status_code, 200)
             self.assertIn(self.ticket.name, response.text)
             self.assertIn('name="csrf_token"', response.text)
@@ -231,14 +238,14 @@ class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
 
     @mute_logger("odoo.http")
     def test_get_wrong_token_404(self):
-        for token in (None, "", "wrong", self.other.access_token):
+        for token in (None, "", "wrong", self._token(self.other)):
             response = self.url_open(self._url(self.ticket, "accept", token))
             self.assertEqual(response.status_code, 404, token)
-        response = self.url_open(self._url(self.ticket, "maybe", self.ticket.access_token))
+        response = self.url_open(self._url(self.ticket, "maybe", self._token(self.ticket)))
         self.assertEqual(response.status_code, 404)
 
     def test_post_accept_closes(self):
-        response = self._post(self.ticket, "accept", self.ticket.access_token, note="Great")
+        response = self._post(self.ticket, "accept", self._token(self.ticket), note="Great")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self._state(self.ticket), "closed")
         self.assertEqual(self.ticket.confirmation_state, "accepted")
@@ -247,20 +254,20 @@ class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
 
     @mute_logger("odoo.http")
     def test_post_wrong_token_404(self):
-        for token in (None, "", "wrong", self.other.access_token):
+        for token in (None, "", "wrong", self._token(self.other)):
             with self.subTest(token=token):
                 response = self._post(self.ticket, "accept", token)
                 self.assertEqual(response.status_code, 404)
                 self.assertEqual(self._state(self.ticket), "waiting")
                 self.assertFalse(self.ticket.confirmation_state)
-        response = self._post(self.ticket, "refuse", self.other.access_token, note="bad")
+        response = self._post(self.ticket, "refuse", self._token(self.other), note="bad")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self._state(self.ticket), "waiting")
         # unknown ticket
         response = self.url_open(
-            "/feedback/confirm/999999999/accept",
+            "/feedback/confirm/999999999/1/accept",
             data={"csrf_token": http.Request.csrf_token(self),
-                  "access_token": self.ticket.access_token},
+                  "token": self._token(self.ticket)},
         )
         self.assertEqual(response.status_code, 404)
 
@@ -268,19 +275,19 @@ class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
     def test_post_without_csrf_refused(self):
         response = self.url_open(
             self._url(self.ticket, "accept"),
-            data={"access_token": self.ticket.access_token},
+            data={"token": self._token(self.ticket)},
         )
         self.assertNotEqual(response.status_code, 200)
         self.assertEqual(self._state(self.ticket), "waiting")
 
     def test_refuse_needs_note(self):
-        response = self._post(self.ticket, "refuse", self.ticket.access_token, note="   ")
+        response = self._post(self.ticket, "refuse", self._token(self.ticket), note="   ")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self._state(self.ticket), "waiting")
         self.assertFalse(self.ticket.confirmation_state)
 
     def test_refuse_with_note_reopens(self):
-        response = self._post(self.ticket, "refuse", self.ticket.access_token,
+        response = self._post(self.ticket, "refuse", self._token(self.ticket),
                               note="Still broken")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self._state(self.ticket), "reopened")
@@ -289,22 +296,25 @@ class TestConfirmationController(RequiresHttpServer, HttpCase, FeedbackCommon):
             lambda m: "Still broken" in (m.body or "")
         ))
 
-    def test_second_post_does_nothing(self):
-        self._post(self.ticket, "accept", self.ticket.access_token)
+    def test_second_post_is_recorded_not_applied(self):
+        self._post(self.ticket, "accept", self._token(self.ticket))
         self.assertEqual(self._state(self.ticket), "closed")
         date_closed = self.ticket.date_closed
         messages = self.ticket.message_ids
-        response = self._post(self.ticket, "refuse", self.ticket.access_token,
+        response = self._post(self.ticket, "refuse", self._token(self.ticket),
                               note="changed my mind")
         self.assertEqual(response.status_code, 200)
+        self.assertIn("we received your answer", response.text)
         self.ticket.invalidate_recordset()
         self.assertEqual(self.ticket.state, "closed")
         self.assertEqual(self.ticket.confirmation_state, "accepted")
         self.assertEqual(self.ticket.date_closed, date_closed)
-        self.assertEqual(self.ticket.message_ids, messages)
-        response = self._post(self.ticket, "accept", self.ticket.access_token)
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(self._state(self.ticket), "closed")
+        recorded = self.ticket.message_ids - messages
+        self.assertEqual(len(recorded), 1, "the late answer is kept on the ticket")
+        self.assertIn("changed my mind", recorded.body)
+        self.assertTrue(self.ticket.activity_ids.filtered(
+            lambda a: a.summary == "Customer's answer to handle"
+        ), "somebody is told")
 
     def test_logged_in_employee_needs_token_too(self):
         self.authenticate("cf_manager", "cf_manager")
