@@ -2,7 +2,7 @@
     "name": "Customer Feedback",
     "summary": "Receive, route and resolve customer complaints, suggestions "
     "and praise inside the CRM",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-feedback/customer-feedback",
     "author": "Customer Feedback contributors",
@@ -26,6 +26,7 @@
         "data/customer_feedback_priority_data.xml",
         "data/customer_feedback_department_data.xml",
         "data/customer_feedback_segment_data.xml",
+        "data/mail_layout_data.xml",
         "data/mail_template_data.xml",
         "data/mail_alias_data.xml",
         "data/mail_activity_type_data.xml",

@@ -1,3 +1,4 @@
+from . import customer_feedback_scheduled_job
 from . import customer_feedback_priority
 from . import customer_feedback_segment
 from . import customer_feedback_tag

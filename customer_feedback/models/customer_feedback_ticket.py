@@ -46,7 +46,10 @@ class CustomerFeedbackTicket(models.Model):
 
     _name = "customer.feedback.ticket"
     _description = "Feedback Ticket"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _inherit = [
+        "portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin",
+        "customer.feedback.scheduled.job",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _primary_email = "partner_email"
@@ -232,24 +235,6 @@ class CustomerFeedbackTicket(models.Model):
                 f"ir_sequence_{sequence.id:03d}", count)
         )
         return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
-
-    @api.model
-    def _process_in_batches(self, domain, order, process, batch_size):
-        """Call ``process`` on the tickets matching ``domain``, a batch at a time.
-
-        ``process`` must take each batch out of ``domain``, or the loop would
-        not end. Run by a cron, each batch is committed and the run stops when
-        the cron's time is up; Odoo starts it again for what remains.
-        """
-        in_cron = bool(self.env.context.get("cron_id"))
-        while tickets := self.search(domain, limit=batch_size, order=order):
-            process(tickets)
-            if in_cron:
-                remaining = self.search_count(domain) if len(tickets) == batch_size else 0
-                if self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining) <= 0:
-                    break
-            if len(tickets) < batch_size:
-                break
 
     def _message_get_suggested_recipients(self, **kwargs):
         recipients = super()._message_get_suggested_recipients(**kwargs)

@@ -223,6 +223,7 @@ class CustomerFeedbackTicket(models.Model):
         # each company has its own confirmation delay
         for tickets in self.grouped("company_id").values():
             tickets._apply_transition("request_confirmation", tickets._confirmation_values())
+        self._send_confirmation_request()
         return True
 
     def action_close(self, force=False):
