@@ -15,5 +15,7 @@ from . import test_public_form
 from . import test_ui_public_form_tour
 from . import test_ui_portal_tour
 from . import test_recorded_facts
+from . import test_scheduled_jobs
+from . import test_customer_answers
 from . import test_campaign_calendar
 from . import test_phone_matching
