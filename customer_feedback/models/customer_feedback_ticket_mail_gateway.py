@@ -32,6 +32,7 @@ from odoo.tools import email_normalize, html2plaintext, is_html_empty, parse_con
 
 REFERENCE_PATTERN = re.compile(r"\b(FB/\d{4}/\d{3,})\b")
 PHONE_PATTERN = re.compile(r"(?<![\w+])(\+?\d[\d .-]{7,14}\d)(?!\w)")
+PHONE_MIN_DIGITS = 6  # fewer is an extension or a typo: never searched
 
 
 class CustomerFeedbackTicket(models.Model):
@@ -235,13 +236,18 @@ class CustomerFeedbackTicket(models.Model):
         """Contacts of ``company`` whose phone is ``number``, however either
         is written: the stored normalised form (``phone_sanitized``), or the
         number without separators (contacts saved before their number could
-        be normalised); None when ``number`` is no phone number."""
-        e164 = self._phone_e164(number, company)
-        if not e164:
+        be normalised). A number the company's country cannot read (no
+        country, or another one) matches the same digits only. None when
+        ``number`` has too few digits to be a phone number.
+        """
+        if sum(char.isdigit() for char in number or "") < PHONE_MIN_DIGITS:
             return None
-        return Domain("company_id", "in", [company.id, False]) & (
+        e164 = self._phone_e164(number, company)
+        by_number = (
             Domain("phone_sanitized", "=", e164) | Domain("phone_mobile_search", "=", e164)
+            if e164 else Domain("phone_mobile_search", "=", number)
         )
+        return Domain("company_id", "in", [company.id, False]) & by_number
 
     @api.model
     def _customer_of_phone(self, number, company):

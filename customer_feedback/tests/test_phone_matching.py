@@ -83,6 +83,14 @@ class TestHotlinePhoneMatching(PhoneCommon):
         self.assertEqual(self.phone_contact.phone_sanitized, E164)
         self.assertEqual(self._wizard(phone="+84 90 312 4567").partner_id, self.phone_contact)
 
+    def test_number_the_country_cannot_read_matches_its_digits(self):
+        """A company of another country: a Vietnamese national number is no
+        number there, and still finds the contact saved with the same digits."""
+        self.company_a.country_id = self.env.ref("base.us")
+        contact = self.env["res.partner"].create({"name": "CF Digits", "phone": "0987 654 321"})
+        self.assertEqual(self._wizard(phone="0987.654.321").partner_id, contact)
+        self.assertFalse(self._wizard(phone="12").candidate_ids)
+
     def test_name_alone_is_a_candidate_never_a_link(self):
         count = self.env["res.partner"].search_count([])
         wizard = self._wizard(name="Phạm Văn Đức", phone="+84 911 222 333")
