@@ -121,6 +121,14 @@ class TestRecordedFactsRefused(RecordedFactsCommon):
         with self.assertRaises(AccessError):
             hotline.write({"date_received": PAST + timedelta(days=1)})
 
+    def test_user_duplicates_a_ticket(self):
+        """Copying carries no recorded fact, so a user may still duplicate."""
+        self.ticket.write({"date_received": PAST, "is_auto_classified": True,
+                           "auto_kind": "complaint", "needs_review": True})
+        copy = self.ticket.with_user(self.user_a).copy()
+        self.assertFalse(copy.is_auto_classified or copy.needs_review or copy.auto_kind)
+        self.assertNotEqual(copy.date_received, PAST)
+
     def test_owning_code_writes_as_the_user(self):
         """The user's own actions still record the facts they own."""
         ticket = self._ticket_in_state("assigned", user_id=self.user_a.id)
