@@ -160,14 +160,20 @@ class CustomerFeedbackScheduledJob(models.AbstractModel):
 
     @api.model
     def _job_failures_pending(self, job):
-        """Ids of the records with an open failure activity of ``job``."""
+        """Ids of the records with an open failure activity of ``job``.
+
+        One query per run: the summaries (the job's name in each language)
+        are only compared when there are failure activities at all.
+        """
         # sudo: see _report_job_failure
         activities = self.env["mail.activity"].sudo().search_fetch([
             ("res_model", "=", self._name),
             ("activity_type_id", "=", self.env.ref(FAILURE_ACTIVITY_TYPE).id),
-            ("summary", "in", self._job_failure_summaries(job)),
-        ], ["res_id"])
-        return set(activities.mapped("res_id"))
+        ], ["res_id", "summary"])
+        if not activities:
+            return set()
+        summaries = set(self._job_failure_summaries(job))
+        return {activity.res_id for activity in activities if activity.summary in summaries}
 
 
 def _last_error_message():

@@ -28,7 +28,7 @@ INTERVALS = {
 class CustomerFeedbackSurveyCampaign(models.Model):
     _name = "customer.feedback.survey.campaign"
     _description = "Satisfaction Survey Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.feedback.scheduled.job"]
     _order = "next_run_date, id"
     _check_company_auto = True
 
@@ -229,7 +229,18 @@ class CustomerFeedbackSurveyCampaign(models.Model):
 
     @api.model
     def _cron_run_campaigns(self):
-        """Send every campaign that is due, then plan its next sending."""
+        """Send every campaign that is due, then plan its next sending.
+
+        A campaign that fails (a segment that no longer reads, a questionnaire
+        gone...) stays due, its manager is told, and the others are sent.
+        """
         now = fields.Datetime.now()
-        for campaign in self.search([("next_run_date", "<=", now)]):
+        self._run_isolated(
+            self.search([("next_run_date", "<=", now)]),
+            lambda campaigns: campaigns._run_rounds(now),
+            "customer_feedback.ir_cron_run_survey_campaigns",
+        )
+
+    def _run_rounds(self, now):
+        for campaign in self:
             campaign._run_round(now)

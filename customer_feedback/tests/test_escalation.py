@@ -323,11 +323,13 @@ class TestEscalationPerformance(FeedbackCommon):
     # the number of tickets; the activity type, model and managers are read
     # once per run. What grows is per department, not per ticket (1 department
     # for 1 ticket, 2 for 10): the message that notifies its leader (~14
-    # queries, most of the difference).
+    # queries, most of the difference). Isolating failures costs a savepoint
+    # per batch and per department message, and one query per run for the
+    # failures reported earlier (customer_feedback_scheduled_job.py).
     @warmup
     def test_cron_query_count_1(self):
-        self._run_cron_counted(1, 24)
+        self._run_cron_counted(1, 30)
 
     @warmup
     def test_cron_query_count_10(self):
-        self._run_cron_counted(10, 37)
+        self._run_cron_counted(10, 46)
