@@ -61,6 +61,7 @@ RECORDED_FACTS = {
     "confirmation_state": NOBODY,
     "confirmation_note": NOBODY,
     "date_confirmation_deadline": NOBODY,
+    "confirmation_round": NOBODY,  # the links of each round answer for it only
     # what the automatic classification found: the mail intake, the web form
     "auto_kind": NOBODY,
     "auto_category_id": NOBODY,

@@ -47,6 +47,7 @@ class RecordedFactsCommon(FeedbackCommon):
             "datetime": PAST,
             "boolean": True,
             "float": 0.99,
+            "integer": 7,
             "char": "CF faked",
             "text": "CF faked",
             "many2one": self.cat_a.id,
@@ -120,6 +121,19 @@ class TestRecordedFactsRefused(RecordedFactsCommon):
         # and never changed afterwards by a user
         with self.assertRaises(AccessError):
             hotline.write({"date_received": PAST + timedelta(days=1)})
+
+    def test_agent_records_the_answer_given_by_phone(self):
+        """The buttons own the customer's answer: an agent records it, as the agent."""
+        accepted = self._ticket_in_state("waiting", user_id=self.user_a.id)
+        accepted.with_user(self.user_a).action_customer_accept(note="CF fine by phone")
+        self.assertEqual((accepted.state, accepted.confirmation_state), ("closed", "accepted"))
+        refused = self._ticket_in_state("waiting", user_id=self.user_a.id)
+        wizard = self.env["customer.feedback.refuse.wizard"].with_user(self.user_a).create(
+            {"ticket_ids": refused.ids, "reason": "CF still broken"}
+        )
+        wizard.action_confirm()
+        self.assertEqual((refused.state, refused.confirmation_state), ("reopened", "refused"))
+        self.assertEqual(refused.confirmation_note, "CF still broken")
 
     def test_user_duplicates_a_ticket(self):
         """Copying carries no recorded fact, so a user may still duplicate."""
