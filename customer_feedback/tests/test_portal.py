@@ -343,8 +343,12 @@ class TestPortal(RequiresHttpServer, HttpCase, FeedbackCommon):
             for answer, data in (("accept", {}), ("refuse", {"reason": "CF not mine"})):
                 with self.subTest(user=user.login, answer=answer):
                     response = self._post(f"/my/feedback/{ticket.id}/{answer}", **data)
-                    self.assertEqual(response.status_code, 404)
+                    # shown the portal again, the answer not taken
+                    self.assertEqual(response.status_code, 200)
                     self.assertEqual(self._state(ticket), "waiting")
+                    self.assertFalse(ticket.message_ids.filtered(
+                        lambda m: "CF not mine" in (m.body or "")
+                    ))
         # the colleague sees the ticket but is not asked for the answer
         self.assertNotIn("o_feedback_portal_accept", self._get(ticket.access_url).text)
         # anonymous, without or with a wrong token
@@ -352,8 +356,9 @@ class TestPortal(RequiresHttpServer, HttpCase, FeedbackCommon):
         for token in (None, "wrong", self.stranger_ticket.access_token):
             data = {"access_token": token} if token else {}
             response = self._post(f"/my/feedback/{ticket.id}/accept", **data)
-            self.assertEqual(response.status_code, 404)
+            self.assertNotIn(ticket.title, response.text)
         self.assertEqual(self._state(ticket), "waiting")
+        self.assertFalse(ticket.confirmation_state)
 
     @mute_logger("odoo.http")
     def test_answer_needs_csrf_and_post(self):
@@ -377,12 +382,17 @@ class TestPortal(RequiresHttpServer, HttpCase, FeedbackCommon):
         self.assertEqual(self._state(ticket), "closed")
         self.assertEqual(ticket.confirmation_state, "accepted")
 
-    def test_answer_only_when_waiting(self):
+    def test_answer_applied_only_when_waiting(self):
+        """An answer to a ticket that waits for none is kept, not applied."""
         self._login(self.portal_user)
-        with mute_logger("odoo.http"):
-            response = self._post(f"/my/feedback/{self.ticket.id}/accept")
-        self.assertEqual(response.status_code, 404)
+        messages = self.ticket.message_ids
+        response = self._post(f"/my/feedback/{self.ticket.id}/accept", note="CF early thanks")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("we received your answer", response.text)
         self.assertEqual(self._state(self.ticket), "assigned")
+        self.assertTrue((self.ticket.message_ids - messages).filtered(
+            lambda m: "CF early thanks" in m.body
+        ))
 
     # ------------------------------------------------------------------
     # Rating

@@ -15,6 +15,14 @@ from .common import FeedbackCommon
 CLOSURE_SUBJECT = "Your feedback is closed"
 
 
+def customer_copy(message, customer):
+    """The body of the email ``customer`` received of ``message``."""
+    mail = message.env["mail.mail"].sudo().search([
+        ("mail_message_id", "=", message.id), ("recipient_ids", "in", customer.ids),
+    ])
+    return str(mail.body_html)
+
+
 class SatisfactionCommon(FeedbackCommon):
     @classmethod
     def setUpClass(cls):
@@ -246,7 +254,11 @@ class TestSatisfactionOnClose(SatisfactionCommon):
             lambda m: m.subject and CLOSURE_SUBJECT in m.subject
         )
         self.assertEqual(len(closure), 1)
-        tokens = set(re.findall(r"/rate/([^/\"']+)/(\d)", closure.body))
+        # the faces are in the customer's copy of the email only
+        self.assertNotIn("/rate/", closure.body)
+        tokens = set(re.findall(
+            r"/rate/([^/\"']+)/(\d)", customer_copy(closure, self.customer_contact)
+        ))
         self.assertEqual({rate for _token, rate in tokens}, {"1", "3", "5"})
         token = {token for token, _rate in tokens}
         self.assertEqual(len(token), 1, "one token for the three faces")
@@ -295,9 +307,10 @@ class TestSatisfactionOnClose(SatisfactionCommon):
         self.assertFalse(ticket.satisfaction_ids)
         self.assertFalse(self.customer_contact.feedback_last_survey_date)
         # the one-click rating is still in the closing email
-        self.assertTrue(ticket.message_ids.filtered(
-            lambda m: m.subject and CLOSURE_SUBJECT in m.subject and "/rate/" in m.body
-        ))
+        closure = ticket.message_ids.filtered(
+            lambda m: m.subject and CLOSURE_SUBJECT in m.subject
+        )
+        self.assertIn("/rate/", customer_copy(closure, self.customer_contact))
         ticket = self._close(partner=self.customer_noemail)
         self.assertFalse(ticket.satisfaction_ids)
 
@@ -671,7 +684,9 @@ class TestRatingLink(FeedbackCommon, HttpCase):
         closure = ticket.message_ids.filtered(
             lambda m: m.subject and CLOSURE_SUBJECT in m.subject
         )
-        token = re.search(r"/rate/([^/\"']+)/5", closure.body).group(1)
+        token = re.search(
+            r"/rate/([^/\"']+)/5", customer_copy(closure, self.customer_contact)
+        ).group(1)
         response = self.url_open(f"/rate/{token}/5")
         self.assertEqual(response.status_code, 200)
         csrf = re.search(r'name="csrf_token"\s+value="([^"]+)"', response.text).group(1)

@@ -166,7 +166,9 @@ class TestSecurity(FeedbackCommon):
             self.env["customer.feedback.escalate.wizard"].with_user(self.user_a).create({})
 
     def test_every_model_has_access_rules(self):
-        models = self.env["ir.model"].search([("model", "=like", "customer.feedback.%")])
+        models = self.env["ir.model"].search([("model", "=like", "customer.feedback.%")]).filtered(
+            lambda m: not self.env[m.model]._abstract  # no table, no records to protect
+        )
         self.assertGreaterEqual(len(models), 11)
         Access = self.env["ir.model.access"]
         for model in models:
