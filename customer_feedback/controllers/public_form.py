@@ -1,10 +1,15 @@
-"""The public feedback form (``/feedback``) and its thanks page."""
+"""The public feedback form (``/feedback``), its thanks page, and the link
+with which the owner of an address confirms they sent a ticket
+(``/feedback/verify``)."""
 
 from odoo import http
 from odoo.http import request
 from odoo.tools import email_normalize
 
-from ..models.customer_feedback_ticket_web_form import WEB_FORM_FIELDS, FeedbackWebFormError
+from ..models.customer_feedback_ticket_web_form import (
+    WEB_FORM_FIELDS,
+    FeedbackWebFormError,
+)
 from .uploads import read_uploads
 
 # A field hidden from people: a robot filling every input fills it too.
@@ -55,7 +60,8 @@ class FeedbackPublicForm(http.Controller):
         Ticket = request.env["customer.feedback.ticket"].sudo()
         try:
             ticket = Ticket._create_from_web_form(
-                form, read_uploads(request.httprequest.files.getlist("attachments"))
+                form, read_uploads(request.httprequest.files.getlist("attachments")),
+                sender=self._logged_in_sender(),
             )
         except FeedbackWebFormError as error:
             return self._render_form(form, errors=error.errors, status=400)
@@ -78,8 +84,17 @@ class FeedbackPublicForm(http.Controller):
             "acknowledged": submitted.get("acknowledged"),
         })
 
+    def _logged_in_sender(self):
+        """The contact of a logged-in user: their session proves who they are.
+        None for an anonymous visitor, who proves nothing."""
+        user = request.env.user
+        return None if user._is_public() else user.partner_id
+
     def _render_form(self, form=None, errors=None, rate_limited=False, **response_kwargs):
         Ticket = request.env["customer.feedback.ticket"]
+        sender = self._logged_in_sender()
+        if form is None and sender:
+            form = {"name": sender.name, "email": sender.email or "", "phone": sender.phone or ""}
         return request.render("customer_feedback.public_form_page", {
             "form": form or {},
             "errors": errors or {},
@@ -88,3 +103,49 @@ class FeedbackPublicForm(http.Controller):
             "honeypot_field": HONEYPOT_FIELD,
             "attachment_help": Ticket._feedback_attachment_help(),
         }, **response_kwargs)
+
+
+class FeedbackSenderConfirmation(http.Controller):
+    """The button of the acknowledgement sent to an address an anonymous
+    visitor typed, when it is an existing customer's: its owner confirms
+    they sent the feedback, and the ticket joins their contact.
+
+    The token is signed for this ticket, this address and this purpose
+    (``_sender_confirmation_token``): only the address received it. GET shows
+    the question (mail scanners open links: they must not confirm for the
+    customer); POST links. A second POST changes nothing.
+    """
+
+    def _ticket_from_token(self, ticket_id, token):
+        """The ticket, as superuser, when ``token`` is its token; else None."""
+        # sudo: the visitor of this link is usually not logged in; the signed
+        # token checked below is what grants access to this one ticket.
+        ticket = request.env["customer.feedback.ticket"].sudo().browse(ticket_id).exists()
+        if not ticket or not ticket._check_sender_confirmation_token(token):
+            return None
+        return ticket
+
+    @http.route(
+        "/feedback/verify/<int:ticket_id>", type="http", auth="public", methods=["GET"],
+        website=True, sitemap=False,
+    )
+    def sender_confirmation_page(self, ticket_id, token=None, **kwargs):
+        ticket = self._ticket_from_token(ticket_id, token)
+        if ticket is None:
+            return request.render("customer_feedback.confirmation_invalid", status=404)
+        return request.render("customer_feedback.public_form_verify_page", {
+            "ticket": ticket, "token": token,
+        })
+
+    @http.route(
+        "/feedback/verify/<int:ticket_id>", type="http", auth="public", methods=["POST"],
+        website=True, sitemap=False,
+    )
+    def sender_confirmation_submit(self, ticket_id, token=None, **kwargs):
+        ticket = self._ticket_from_token(ticket_id, token)
+        if ticket is None:
+            return request.render("customer_feedback.confirmation_invalid", status=404)
+        outcome = ticket._confirm_sender_by_link()
+        return request.render("customer_feedback.public_form_verify_done", {
+            "ticket": ticket, "outcome": outcome,
+        })

@@ -87,6 +87,10 @@ RECORDED_FACTS = {
     "needs_review": MANAGER,
     "review_reason": NOBODY,
     "parent_ticket_id": MANAGER,
+    # the public form: a sender whose email or phone is an existing
+    # customer's is linked only after proof (customer_feedback_ticket_web_form.py)
+    "sender_unverified": NOBODY,
+    "suggested_partner_id": NOBODY,
 }
 
 # channels whose reception date the creator types (see the module's doc)

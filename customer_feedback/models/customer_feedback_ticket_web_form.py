@@ -3,9 +3,19 @@ email client, sends feedback from the company's site.
 
 - Every field is checked and each problem gets its own message, so the
   visitor can fix it (``FeedbackWebFormError.errors``).
-- The sender is found by email (normalized, case-insensitive) or created as
-  a contact when the company creates contacts for the mail intake too, under
-  the customer whose phone number was typed (normalised, any format).
+- An anonymous visitor proves nothing about the email or the phone they
+  type: when either matches an existing customer, the ticket is filed under
+  nobody and marked *unverified* (``sender_unverified``), the matching
+  contact kept for employees (``suggested_partner_id``). It joins that
+  contact only after proof: the owner of the address confirms with the link
+  of the acknowledgement (``/feedback/verify``, controllers/
+  sender_verification.py), or an employee links it ("Link to Contact").
+  Until then the customer's portal, followers and history never see it.
+- A new address (no contact has it, the phone is nobody's) becomes a
+  contact when the company creates contacts for the mail intake too: a
+  brand new contact is the visitor's own and reveals nobody else's data.
+- A logged-in user (portal customer, employee) is who their session says:
+  the ticket is theirs directly.
 - The ticket comes from the web channel; its category and urgency come from
   the message as for an email, then it is routed and acknowledged like any
   new ticket.
@@ -14,9 +24,9 @@ email client, sends feedback from the company's site.
 import re
 import unicodedata
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import email_normalize, formataddr, plaintext2html
+from odoo.tools import consteq, email_normalize, formataddr, hmac, plaintext2html
 
 from .customer_feedback_ticket import KINDS
 from .customer_feedback_ticket_portal import FEEDBACK_DESCRIPTION_MAX_LENGTH
@@ -34,6 +44,14 @@ PHONE_MAX_DIGITS = 15
 # One bare address (no display name, no list), with a dot in its domain:
 # email_normalize alone would take "a@b@c.com" or "Name <a@b.com>" apart.
 EMAIL_PATTERN = re.compile(r'^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;".]{2,}$')
+# The purpose of the sender's confirmation link: a token signed for another
+# purpose (the resolution's answer links...) never confirms a sender.
+SENDER_CONFIRMATION_SCOPE = "customer_feedback.sender_confirmation"
+ACKNOWLEDGEMENT_TEMPLATE = "customer_feedback.mail_template_ticket_acknowledgement"
+# outcomes of _confirm_sender_by_link
+SENDER_LINKED = "linked"
+SENDER_ALREADY_LINKED = "already_linked"
+SENDER_LEFT_TO_TEAM = "left_to_team"
 
 
 class FeedbackWebFormError(ValidationError):
@@ -49,6 +67,20 @@ class FeedbackWebFormError(ValidationError):
 
 class CustomerFeedbackTicket(models.Model):
     _inherit = "customer.feedback.ticket"
+
+    # Both written by the code only (RECORDED_FACTS): the form, the sender's
+    # confirmation link, an employee's "Link to Contact".
+    sender_unverified = fields.Boolean(
+        "Unverified Sender", readonly=True, copy=False, tracking=True,
+        help="Sent from the public form with the email or phone of an existing customer: "
+        "nothing proves the sender is that customer, so the ticket is filed under nobody "
+        "until they confirm with the link of the acknowledgement, or an employee links it.",
+    )
+    suggested_partner_id = fields.Many2one(
+        "res.partner", "Suggested Contact", readonly=True, copy=False, index="btree_not_null",
+        groups="base.group_user",
+        help="The existing contact whose email (or phone) the unverified sender gave.",
+    )
 
     @api.model
     def _web_form_values(self, form):
@@ -132,7 +164,7 @@ class CustomerFeedbackTicket(models.Model):
         return cut.rstrip() + "…"
 
     @api.model
-    def _create_from_web_form(self, form, uploads=()):
+    def _create_from_web_form(self, form, uploads=(), sender=None):
         """Create the ticket a visitor sends with the public feedback form.
 
         To be called as superuser (visitors create no ticket themselves):
@@ -142,6 +174,8 @@ class CustomerFeedbackTicket(models.Model):
         :param form: dict with ``name``, ``email``, ``phone``, ``kind`` and
             ``message`` as typed
         :param uploads: list of (file name, content as bytes)
+        :param sender: the contact of the logged-in user who sends the form
+            (their session proves who they are); None for an anonymous visitor
         :raise FeedbackWebFormError: when a field is not valid (nothing is created)
         :return: the new ticket
         """
@@ -152,7 +186,12 @@ class CustomerFeedbackTicket(models.Model):
         form = self._web_form_values(form)
         company = self.env.company
         email = email_normalize(form["email"])
-        partner = self._web_form_customer(form, email, company)
+        if sender:
+            partner, suggested = sender, sender.browse()
+            # answers go to the contact: the ticket keeps its address
+            email = sender.email_normalized or email
+        else:
+            partner, suggested = self._web_form_sender(form, email, company)
         description = plaintext2html(form["message"])
         values = {
             "title": self._web_form_title(form["message"]),
@@ -163,6 +202,8 @@ class CustomerFeedbackTicket(models.Model):
             "partner_name": form["name"],
             "partner_email": email,
             "partner_phone": form["phone"] or partner.phone or False,
+            "sender_unverified": bool(suggested),
+            "suggested_partner_id": suggested.id,
             # nobody of the company received it: the department's leader
             # is recorded below, as for the mail intake
             "user_received_id": False,
@@ -179,7 +220,9 @@ class CustomerFeedbackTicket(models.Model):
             ticket.message_post(
                 body=self.env._("Files sent with the feedback."),
                 attachments=uploads,
-                author_id=partner.id or None,
+                # False, not None: Odoo would take the contact of the typed
+                # address as the author, an unverified sender included
+                author_id=partner.id or False,
                 email_from=partner.email_formatted or formataddr((form["name"], email)),
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
@@ -187,20 +230,137 @@ class CustomerFeedbackTicket(models.Model):
         return ticket
 
     @api.model
-    def _web_form_customer(self, form, email, company):
-        """The contact of the sender: found by email, else created when the
-        company creates contacts (the setting the mail intake follows), under
-        the customer the phone typed belongs to, in any format (see
-        ``_find_or_create_customer``).
+    def _web_form_sender(self, form, email, company):
+        """Who the ticket of an anonymous visitor is filed under.
 
-        A known contact is never changed: an anonymous form must not alter
-        a customer's data. A contact created now gets the phone typed too.
+        :return: (contact, suggested contact): the contact is a new one of
+            the visitor's own address (when the company creates contacts, see
+            ``_find_or_create_customer``), or none when the email or the phone
+            typed is an existing customer's: that customer is the suggestion,
+            linked only after proof (see the module's doc). A known contact is
+            never changed: an anonymous form must not alter a customer's data.
         """
+        Partner = self.env["res.partner"]
+        known = self._web_form_known_customer(email, form["phone"], company)
+        if known:
+            return Partner, known
         # The default only applies to a contact created now.
         partner = self.with_context(
             default_phone=form["phone"] or False
-        )._find_or_create_customer(email, form["name"], company, phone=form["phone"])
-        return partner.with_env(self.env)
+        )._find_or_create_customer(email, form["name"], company)
+        return partner.with_env(self.env), Partner
+
+    @api.model
+    def _web_form_known_customer(self, email, phone, company):
+        """The existing contact with this email, else the customer this phone
+        is the number of (one customer only, see ``_customer_of_phone``)."""
+        contact = self.env["res.partner"].search(
+            [("email_normalized", "=", email), ("company_id", "in", [company.id, False])],
+            order="is_company desc, id", limit=1,
+        )
+        return contact or self._customer_of_phone(phone, company)
+
+    # ------------------------------------------------------------------
+    # Unverified senders: proof by the confirmation link, or an employee
+    # ------------------------------------------------------------------
+
+    def _sender_verifiable(self):
+        """Whether the owner of the ticket's address can confirm they sent it:
+        the suggested contact has this very address (a phone match proves
+        nothing an email link could confirm: an employee decides)."""
+        self.ensure_one()
+        # sudo: the suggestion is for employees; only its address is compared
+        suggested = self.sudo().suggested_partner_id
+        return bool(
+            self.sender_unverified and not self.partner_id and suggested
+            and suggested.email_normalized
+            and suggested.email_normalized == email_normalize(self.partner_email or "")
+        )
+
+    def _sender_confirmation_token(self):
+        """The token of the confirmation link: this ticket, this address."""
+        self.ensure_one()
+        # sudo: the database secret signs the token; nothing else is read
+        return hmac(
+            self.env(su=True), SENDER_CONFIRMATION_SCOPE,
+            (self.id, email_normalize(self.partner_email or "") or ""),
+        )
+
+    def _check_sender_confirmation_token(self, token):
+        self.ensure_one()
+        return bool(token) and consteq(self._sender_confirmation_token(), str(token))
+
+    def _sender_confirmation_links(self):
+        """The button of the acknowledgement to an unverified address."""
+        self.ensure_one()
+        url = (
+            f"{self.get_base_url()}/feedback/verify/{self.id}"
+            f"?token={self._sender_confirmation_token()}"
+        )
+        return [{"url": url, "title": self.env._("Yes, I sent it"), "color": "#28a745"}]
+
+    def _post_customer_template(self, xmlid, automatic=False, links=None):
+        """The acknowledgement of an unverified address carries the button
+        that confirms the sender (in the body: only that address gets it)."""
+        if xmlid != ACKNOWLEDGEMENT_TEMPLATE or links:
+            return super()._post_customer_template(xmlid, automatic=automatic, links=links)
+        verifiable = self.filtered(lambda t: t._sender_verifiable())
+        super(CustomerFeedbackTicket, self - verifiable)._post_customer_template(
+            xmlid, automatic=automatic
+        )
+        return super(CustomerFeedbackTicket, verifiable)._post_customer_template(
+            xmlid, automatic=automatic,
+            links=lambda ticket: ticket._sender_confirmation_links(),
+        )
+
+    def _confirm_sender_by_link(self):
+        """The owner of the address followed the confirmation link (its token
+        checked by the caller): the ticket joins their contact.
+
+        :return: SENDER_LINKED; SENDER_ALREADY_LINKED when it was done before
+            (a second click changes nothing); SENDER_LEFT_TO_TEAM when the
+            address is no longer the suggested contact's
+        """
+        self.ensure_one()
+        if not self.sender_unverified:
+            return SENDER_ALREADY_LINKED
+        if not self._sender_verifiable():
+            return SENDER_LEFT_TO_TEAM
+        self._link_sender(self.sudo().suggested_partner_id)
+        self.message_post(
+            body=self.env._(
+                "The owner of %s confirmed with the link of the acknowledgement that they "
+                "sent this feedback.", self.partner_email,
+            ),
+            message_type="notification", subtype_xmlid="mail.mt_note",
+        )
+        return SENDER_LINKED
+
+    def action_link_suggested_partner(self):
+        """An employee files the unverified tickets under their suggested
+        contact (tracked), with their own rights on the tickets."""
+        for ticket in self.filtered(lambda t: t.sender_unverified and t.suggested_partner_id):
+            ticket._link_sender(ticket.suggested_partner_id)
+        return True
+
+    def _link_sender(self, partner):
+        """File the ticket under ``partner``; it keeps what the sender typed."""
+        self.ensure_one()
+        self._write_facts({
+            "partner_id": partner.id,
+            "sender_unverified": False,
+            # written with the contact, they are not recomputed from it
+            "partner_name": self.partner_name,
+            "partner_email": self.partner_email,
+            "partner_phone": self.partner_phone,
+        })
+
+    def write(self, vals):
+        """An employee who chooses the customer of an unverified ticket links it."""
+        result = super().write(vals)
+        if vals.get("partner_id"):
+            self.filtered("sender_unverified")._write_facts({"sender_unverified": False})
+        return result
 
     @api.model
     def _web_form_classification(self, kind, description, company):

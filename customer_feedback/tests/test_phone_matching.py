@@ -139,17 +139,17 @@ class TestWebFormPhoneMatching(PhoneCommon):
         # sudo: the public route creates the ticket as superuser
         return self.Ticket.sudo()._create_from_web_form(form)
 
-    def test_new_email_known_phone_joins_the_customer(self):
+    def test_new_email_known_phone_suggests_the_customer(self):
+        """An anonymous form proves no phone either: the customer is found in
+        every format, as a suggestion for employees (test_unverified_sender)."""
         for number in FORMATS:
             with self.subTest(number=number):
                 email = f"duc.{len(number)}.{number[-2:]}@cf-phone-web.example.com"
                 ticket = self._submit(phone=number, email=email)
-                partner = ticket.partner_id
-                self.assertNotEqual(partner, self.phone_contact, "the sender has their email")
-                self.assertEqual(partner.email, email)
-                self.assertEqual(partner.parent_id, self.phone_company)
-                self.assertEqual(partner.commercial_partner_id.feedback_segment_id,
-                                 self.segment_key)
+                self.assertFalse(ticket.partner_id, "not attached on a typed phone")
+                self.assertTrue(ticket.sender_unverified)
+                self.assertEqual(ticket.suggested_partner_id, self.phone_company)
+                self.assertEqual(ticket.partner_email, email)
         self.assertEqual(self.phone_contact.email, "duc.pham@cf-phone.example.com", "unchanged")
 
     def test_unknown_phone_makes_a_contact_of_its_own(self):
