@@ -26,6 +26,7 @@ from . import survey_question_answer
 from . import survey_user_input
 from . import mail_thread
 from . import res_company
+from . import res_lang
 from . import res_config_settings
 from . import res_partner
 from . import crm_lead

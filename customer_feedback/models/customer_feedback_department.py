@@ -1,8 +1,11 @@
 import ast
+from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
+
+from ..tools.language import in_lang
 
 DIGEST_MAX_TICKETS = 20  # tickets listed in an escalation message
 
@@ -147,14 +150,28 @@ class CustomerFeedbackDepartment(models.Model):
     def _post_escalation_digest(self, users, escalations):
         """Tell ``users``, in the department's chatter, which tickets were escalated to them.
 
-        :param escalations: list of (ticket, summary of the missed deadline)
+        Each reads it in their language: one message per language among
+        ``users`` (one in a team that shares a language), rather than one in
+        the company's language that some of them could not read.
+
+        :param escalations: list of (ticket, missed deadline: a key of ``DEADLINES``)
         """
         self.ensure_one()
+        Lang = self.env["res.lang"]
+        readers = defaultdict(lambda: self.env["res.users"])
+        for user in users:
+            readers[Lang._feedback_recipient_lang(user.partner_id, self.company_id)] |= user
+        for lang, lang_users in readers.items():
+            in_lang(self, lang)._post_escalation_digest_in_lang(lang_users, escalations)
+
+    def _post_escalation_digest_in_lang(self, users, escalations):
+        """The escalation message to ``users``, in the language of the context."""
+        summaries = self.env["customer.feedback.ticket"]._breach_summaries()
         # A readable message, and one whose cost does not grow with a backlog:
         # the first tickets, then how many more the overdue list holds.
         items = Markup().join(
-            Markup("<li>%s: %s</li>") % (ticket._get_html_link(), summary)
-            for ticket, summary in escalations[:DIGEST_MAX_TICKETS]
+            Markup("<li>%s: %s</li>") % (ticket._get_html_link(), summaries[breach])
+            for ticket, breach in escalations[:DIGEST_MAX_TICKETS]
         )
         body = Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._("%(count)s ticket(s) escalated to you:", count=len(escalations)),

@@ -11,6 +11,7 @@ when answered, else the mean of the factors answered.
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
+from ..tools.language import in_lang
 from .survey_question_answer import FACTORS
 
 DISSATISFIED_BELOW = 50.0  # CSAT (0-100) under which a customer is dissatisfied
@@ -185,15 +186,20 @@ class CustomerFeedbackSatisfaction(models.Model):
         low.follow_up_done = True
 
     def _start_follow_up(self):
-        """An activity for the department leader, or a new complaint ticket."""
+        """An activity for the department leader, or a new complaint ticket.
+
+        Written in the language of who reads it, not of the customer whose
+        answer starts it: the ticket in the company's, the activity in the
+        leader's.
+        """
         self.ensure_one()
         company = self.company_id
         department = self.department_id or self.env["customer.feedback.department"]._get_fallback(
             company).get(company)
-        summary = self.env._("Dissatisfied customer: %s", self.partner_id.display_name)
+        Lang = self.env["res.lang"]
         if company.feedback_low_score_action == "ticket":
             self.env["customer.feedback.ticket"].create({
-                "title": summary,
+                "title": self._follow_up_summary(Lang._feedback_company_lang(company)),
                 "description": self.comment and plaintext2html(self.comment),
                 "kind": "complaint",
                 "channel": "event_survey" if self.campaign_id else "web",
@@ -203,11 +209,20 @@ class CustomerFeedbackSatisfaction(models.Model):
                 "parent_ticket_id": self.ticket_id.id,
             })
         elif department and department.leader_id:
+            leader = department.leader_id
             record = self.ticket_id or self.partner_id
             record.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=department.leader_id.id,
-                summary=summary, note=self.comment or "",
+                "mail.mail_activity_data_todo", user_id=leader.id,
+                summary=self._follow_up_summary(
+                    Lang._feedback_recipient_lang(leader.partner_id, company)
+                ),
+                note=self.comment or "",
             )
+
+    def _follow_up_summary(self, lang):
+        return in_lang(self, lang).env._(
+            "Dissatisfied customer: %s", self.partner_id.display_name
+        )
 
     def action_open_answer(self):
         """Open the survey answer."""

@@ -13,6 +13,10 @@ run, posted in the department's chatter (the escalation log), listing the
 tickets: one notification per person instead of one per ticket, and no
 mail.message per ticket, which is most of the cron's cost at scale.
 
+What the cron writes is in the language of whom it writes to, not the
+cron's: each activity in its owner's language, each message in its
+readers' (``res.lang._feedback_recipient_lang``).
+
 Where each deadline stands (its level, the last escalation, when the cron
 next needs the ticket, indexed) is kept in ``customer.feedback.escalation``,
 one record per ticket, so the cron reads only the tickets that are due and
@@ -27,6 +31,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..tools.language import in_lang
 from .customer_feedback_ticket_deadline import DEADLINES
 
 _logger = logging.getLogger(__name__)
@@ -73,8 +78,9 @@ class CustomerFeedbackTicket(models.Model):
     def _escalate_due_breaches(self, now, managers=None, digests=None):
         """One escalation step for every breach of ``self`` due at ``now``.
 
-        What does not depend on the ticket (managers, summaries, activity
-        type and due date) is computed once per batch; the levels are written
+        What does not depend on the ticket (managers, activity type and due
+        date) is computed once per batch, the summaries once per language of
+        the people escalated to; the levels are written
         in one query per set of values, the activities created in one call.
         The people escalated to are added to ``digests``, or told at once when
         no ``digests`` is given.
@@ -87,7 +93,7 @@ class CustomerFeedbackTicket(models.Model):
         if self.company_id - self.env["res.company"].union(*managers):
             managers.update(self._feedback_managers())
         no_users = self.env["res.users"]
-        summaries = self._breach_summaries()
+        summaries = {}  # language -> the summaries in it
         activity_defaults = self._escalation_activity_defaults(now)
         activity_vals = []
         # merged into ``digests`` once the batch is done: a batch that fails
@@ -110,15 +116,15 @@ class CustomerFeedbackTicket(models.Model):
                 users = company_managers if level == 2 else (
                     ticket.department_id.leader_id or company_managers
                 )
-                summary = summaries[breach]
                 # user_tz: Odoo would store it in a second query per batch
                 activity_vals.extend(
                     dict(activity_defaults, res_id=ticket.id, res_name=ticket.display_name,
-                         summary=summary, user_id=user.id, user_tz=user.tz)
+                         summary=self._breach_summary(breach, user, summaries),
+                         user_id=user.id, user_tz=user.tz)
                     for user in users
                 )
                 if users and ticket.department_id:
-                    batch_digests[ticket.department_id, users].append((ticket, summary))
+                    batch_digests[ticket.department_id, users].append((ticket, breach))
             if vals:
                 vals["date_last_escalation"] = now
                 by_values[tuple(sorted(vals.items()))].append(escalation.id)
@@ -142,7 +148,8 @@ class CustomerFeedbackTicket(models.Model):
 
     @api.model
     def _post_escalation_digests(self, digests):
-        """:param digests: dict (department, users) -> [(ticket, summary)]
+        """:param digests: dict (department, users) -> [(ticket, missed deadline)],
+            a deadline being a key of ``DEADLINES``
 
         The activities on the tickets are already there: a digest that fails
         is logged, and the others are posted.
@@ -153,7 +160,7 @@ class CustomerFeedbackTicket(models.Model):
                     department._post_escalation_digest(users, lines)
             except psycopg2.OperationalError:
                 raise
-            except Exception:  # noqa: BLE001 - one department must not stop the others
+            except Exception:
                 _logger.exception("Escalation digest of %s could not be posted", department)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
@@ -165,7 +172,19 @@ class CustomerFeedbackTicket(models.Model):
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
+    def _breach_summary(self, breach, user, summaries):
+        """The summary of ``breach`` in ``user``'s language.
+
+        :param summaries: dict language -> summaries, filled here: each
+            language is translated once per batch
+        """
+        lang = self.env["res.lang"]._feedback_recipient_lang(user.partner_id, user.company_id)
+        if lang not in summaries:
+            summaries[lang] = in_lang(self, lang)._breach_summaries()
+        return summaries[lang][breach]
+
     def _breach_summaries(self):
+        """What each missed deadline is called, in the language of the context."""
         return {
             "response": self.env._("Response deadline missed"),
             "resolution": self.env._("Resolution deadline missed"),

@@ -30,6 +30,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import email_normalize, html2plaintext, is_html_empty, parse_contact_from_email
 
+from ..tools.language import in_lang
+
 REFERENCE_PATTERN = re.compile(r"\b(FB/\d{4}/\d{3,})\b")
 PHONE_PATTERN = re.compile(r"(?<![\w+])(\+?\d[\d .-]{7,14}\d)(?!\w)")
 PHONE_MIN_DIGITS = 6  # fewer is an extension or a typo: never searched
@@ -91,20 +93,26 @@ class CustomerFeedbackTicket(models.Model):
         """Our email to the customer bounced (Odoo has counted it on the
         contact): say so on the ticket, so that someone calls them."""
         result = super()._message_receive_bounce(email, partner)
+        Lang = self.env["res.lang"]
         for ticket in self:
+            # the note for the team in the company's language, the activity
+            # in its owner's: not in the language of the mail gateway's user
+            team = in_lang(ticket, Lang._feedback_company_lang(ticket.company_id))
             phone = ticket.partner_phone or ticket.partner_id.phone
-            ticket.message_post(
-                body=self.env._(
+            team.message_post(
+                body=team.env._(
                     "Our email to %(email)s was returned undelivered: the customer did not "
                     "receive it. Call them (%(phone)s) or check their address.",
-                    email=email, phone=phone or self.env._("no phone number"),
+                    email=email, phone=phone or team.env._("no phone number"),
                 ),
                 message_type="notification", subtype_xmlid="mail.mt_note",
             )
             if ticket.user_id:
+                owner = in_lang(ticket, Lang._feedback_recipient_lang(
+                    ticket.user_id.partner_id, ticket.company_id))
                 ticket.activity_schedule(
                     "mail.mail_activity_data_call", user_id=ticket.user_id.id,
-                    summary=self.env._("Our email bounced: call the customer"),
+                    summary=owner.env._("Our email bounced: call the customer"),
                 )
         return result
 
@@ -162,7 +170,8 @@ class CustomerFeedbackTicket(models.Model):
             partner = self.env["res.partner"]
         else:
             partner = self._find_or_create_customer(
-                email, name, company, phone=self._phone_in_text(body)
+                email, name, company, phone=self._phone_in_text(body),
+                text=f"{subject}\n{html2plaintext(body)}",
             )
         values = {
             "title": subject or self.env._("(no subject)"),
@@ -194,7 +203,7 @@ class CustomerFeedbackTicket(models.Model):
         return values
 
     @api.model
-    def _find_or_create_customer(self, email, name, company, phone=None):
+    def _find_or_create_customer(self, email, name, company, phone=None, lang=None, text=None):
         """The contact with this email; a new one if the company creates them.
 
         The email decides who the sender is: we answer there. When no
@@ -203,6 +212,11 @@ class CustomerFeedbackTicket(models.Model):
         the number of contacts of one customer only (a company, or a person
         and their contacts), the new contact is created under that customer:
         the care segment, its priority and the history stay with them.
+
+        A new contact speaks the channel's language: ``lang`` (the page the
+        customer wrote on), else the language ``text`` (their message) is
+        written in, else the company's (``res.lang._feedback_new_contact_lang``):
+        the emails they get are in it. A contact found keeps their language.
         """
         Partner = self.env["res.partner"]
         normalized = email_normalize(email or "")
@@ -214,7 +228,10 @@ class CustomerFeedbackTicket(models.Model):
         )
         if partner or not company.feedback_create_contacts:
             return partner
-        values = {"name": name or normalized, "email": normalized}
+        values = {
+            "name": name or normalized, "email": normalized,
+            "lang": self.env["res.lang"]._feedback_new_contact_lang(company, lang=lang, text=text),
+        }
         customer = self._customer_of_phone(phone, company)
         if customer:
             values["parent_id"] = customer.id

@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from ..tools.language import in_lang
 from .customer_feedback_satisfaction import NPS_CATEGORIES
 
 CARE_INTERVALS = {
@@ -116,17 +117,20 @@ class ResPartner(models.Model):
         activity_type = self.env.ref("customer_feedback.mail_activity_type_happy_call")
         no_department = self.env["customer.feedback.department"]
         for partner in self:
-            caller = partner.user_id or fallback.get(
-                partner.company_id or self.env.company, no_department
-            ).leader_id
+            company = partner.company_id or self.env.company
+            caller = partner.user_id or fallback.get(company, no_department).leader_id
+            caller = caller or self.env.user
+            # the activity's summary and note are the type's, in the caller's
+            # language (the language of the context when they are read)
+            lang = self.env["res.lang"]._feedback_recipient_lang(caller.partner_id, company)
             due = partner.feedback_next_care_date
             interval = CARE_INTERVALS[partner.feedback_care_interval]
             while due + interval <= today:  # calls missed: only the latest is made
                 due += interval
             while due <= month_end:
-                partner.activity_schedule(
+                in_lang(partner, lang).activity_schedule(
                     activity_type_id=activity_type.id, date_deadline=max(due, today),
-                    user_id=(caller or self.env.user).id,
+                    user_id=caller.id,
                 )
                 due += interval
             partner.feedback_next_care_date = due
