@@ -82,7 +82,10 @@ class FeedbackCustomerPortal(CustomerPortal):
 
         values = self._prepare_portal_layout_values()
         values.update({
-            "tickets": tickets,
+            # sudo: the search above applied the user's record rules; the list
+            # shows customer-facing fields only, the promised date among them,
+            # which is derived from internal dates (_portal_promised_date).
+            "tickets": tickets.sudo(),
             "page_name": "feedback",
             "default_url": "/my/feedback",
             "pager": pager,

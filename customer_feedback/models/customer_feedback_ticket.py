@@ -36,6 +36,25 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 
+# The fields of a ticket its customer may read (portal and public users, who
+# read tickets only as their customer, or a colleague of theirs): what they
+# told us, what we tell them, their own answer. Every other field, those of
+# the modules that extend tickets included, is internal handling and refused
+# to them (``_has_field_access``); a field added here is shown to customers.
+TICKET_CUSTOMER_FIELDS = frozenset({
+    # what the feedback is
+    "id", "display_name", "name", "title", "description", "kind", "channel", "state",
+    "company_id", "category_id", "product_id", "quantity", "is_urgent",
+    # whom it is from
+    "partner_id", "commercial_partner_id", "partner_name", "partner_email", "partner_phone",
+    # the dates the customer is given
+    "date_received", "date_promised", "date_closed", "date_confirmation_deadline",
+    # our answer and theirs
+    "resolution", "confirmation_state", "confirmation_note", "confirmation_round",
+    # the portal page and its chatter
+    "access_url", "message_is_follower",
+})
+
 
 class CustomerFeedbackTicket(models.Model):
     """A piece of customer feedback and its handling: the reception slip.
@@ -194,8 +213,25 @@ class CustomerFeedbackTicket(models.Model):
         for ticket in self:
             ticket.display_name = f"{ticket.name} {ticket.title}" if ticket.title else ticket.name
 
+    @api.model
+    def _has_field_access(self, field, operation):
+        """Customers read only the customer-facing fields (TICKET_CUSTOMER_FIELDS).
+
+        Internal users keep the usual rules (field groups). A portal page
+        renders its ticket as superuser; whatever a share user reads with
+        their own rights (JSON-RPC, a report, a page from a search) is held to
+        this list.
+        """
+        if not super()._has_field_access(field, operation):
+            return False
+        if operation == "read" and not self.env.su and self.env.user.share:
+            return field.name in TICKET_CUSTOMER_FIELDS
+        return True
+
     @api.model_create_multi
     def create(self, vals_list):
+        # before any number is taken: a refused create burns no reference
+        self.check_access("create")
         self._check_create_state(vals_list)
         self._assign_references(vals_list)
         for vals in vals_list:
@@ -208,33 +244,59 @@ class CustomerFeedbackTicket(models.Model):
         return tickets
 
     def _assign_references(self, vals_list):
-        """Give each new ticket its reference, one query per company and batch."""
+        """Give each new ticket its reference, one query per company and batch.
+
+        Companies are numbered in the order of their ids, so that two batches
+        lock shared sequences in the same order (no deadlock).
+        """
         by_company = {}
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = vals.get("company_id") or self.env.company.id
                 by_company.setdefault(company, []).append(vals)
-        for company_id, company_vals in by_company.items():
+        for company_id, company_vals in sorted(by_company.items()):
             names = self._next_references(self.env["res.company"].browse(company_id),
                                           len(company_vals))
             for vals, name in zip(company_vals, names, strict=True):
                 vals["name"] = name or "/"
 
     def _next_references(self, company, count):
-        """``count`` numbers of the ticket sequence of ``company``."""
+        """``count`` numbers of the ticket sequence of ``company``.
+
+        The sequence is gap-free (implementation "no_gap", see the README,
+        Confidentiality): the numbers are taken by an update of the
+        sequence's row, undone with the transaction (or the savepoint) of a
+        create that fails afterwards. The row stays locked until the end of
+        the transaction: concurrent creates wait for it, and one of them is
+        retried by Odoo (serialization failure). A sequence an administrator
+        set back to "standard" takes its numbers from PostgreSQL, with gaps.
+        """
         # sudo: users read no sequence definition; next_by_code does the same.
         Sequence = self.env["ir.sequence"].with_company(company).sudo()
         sequence = Sequence.search(
             [("code", "=", "customer.feedback.ticket"), ("company_id", "in", [company.id, False])],
             order="company_id", limit=1,
         )
-        if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+        if not sequence or sequence.use_date_range:
             return [Sequence.next_by_code("customer.feedback.ticket") for _i in range(count)]
-        self.env.cr.execute(
-            SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
-                f"ir_sequence_{sequence.id:03d}", count)
-        )
-        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+        step = sequence.number_increment
+        if sequence.implementation == "standard":
+            self.env.cr.execute(
+                SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}", count)
+            )
+            numbers = [number for (number,) in self.env.cr.fetchall()]
+        else:
+            sequence.flush_recordset(["number_next"])
+            self.env.cr.execute(SQL(
+                "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s"
+                " RETURNING number_next - %s",
+                step * count, sequence.id, step * count,
+            ))
+            first = self.env.cr.fetchone()[0]
+            sequence.invalidate_recordset(["number_next"])
+            numbers = [first + step * i for i in range(count)]
+        return [sequence.get_next_char(number) for number in numbers]
 
     def _message_get_suggested_recipients(self, **kwargs):
         recipients = super()._message_get_suggested_recipients(**kwargs)
