@@ -13,8 +13,11 @@ else
     step "Database $DB_NAME: creating it with $ADDONS and demo data (a few minutes)"
     mode=(-i "$ADDONS" --with-demo)
 fi
-odoo_bin -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" "${mode[@]}" --stop-after-init --no-http \
-    --log-level=warn --logfile="$RUNTIME_DIR/log/install.log" \
+# The languages offered besides English, their translations loaded or
+# updated; English first, for Odoo makes the first the database's default.
+LANGUAGES=${LANGUAGES:-vi_VN}
+odoo_bin -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" "${mode[@]}" --load-language="en_US,$LANGUAGES" \
+    --stop-after-init --no-http --log-level=warn --logfile="$RUNTIME_DIR/log/install.log" \
     || fail "installing $ADDONS into $DB_NAME failed" "read $RUNTIME_DIR/log/install.log"
 
 # Without an alias domain Odoo routes no mail to feedback@… (see setup/alias_domain.py).
