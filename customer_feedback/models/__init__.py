@@ -30,3 +30,4 @@ from . import res_lang
 from . import res_config_settings
 from . import res_partner
 from . import crm_lead
+from . import rating_rating

@@ -7,6 +7,10 @@ from odoo import api, fields, models
 from ..tools.language import in_lang
 from .customer_feedback_satisfaction import NPS_CATEGORIES
 
+# Who reads a customer's satisfaction summary: the feedback team (each agent
+# reads only their departments' answers, the summary covers all of them).
+SATISFACTION_GROUP = "customer_feedback.group_feedback_user"
+
 CARE_INTERVALS = {
     "biweekly": relativedelta(weeks=2),
     "monthly": relativedelta(months=1),
@@ -30,31 +34,39 @@ class ResPartner(models.Model):
     feedback_complaint_count = fields.Integer("Complaints", compute="_compute_feedback_stats")
     feedback_last_date = fields.Datetime("Last Feedback", compute="_compute_feedback_stats")
 
-    # Satisfaction
+    # Satisfaction: the customer's summary of the answers, for the feedback
+    # team only (the answers themselves are refused to other employees).
     feedback_satisfaction_ids = fields.One2many(
-        "customer.feedback.satisfaction", "partner_id", "Satisfaction Surveys"
+        "customer.feedback.satisfaction", "partner_id", "Satisfaction Surveys",
+        groups=SATISFACTION_GROUP,
     )
     feedback_survey_opt_out = fields.Boolean(
         "No Satisfaction Surveys", help="The customer asked not to receive questionnaires."
     )
     feedback_last_survey_date = fields.Datetime(
-        "Last Survey Sent", readonly=True, index="btree_not_null", copy=False
+        "Last Survey Sent", readonly=True, index="btree_not_null", copy=False,
+        groups=SATISFACTION_GROUP,
     )
     feedback_csat_last = fields.Float(
-        "Latest Satisfaction", compute="_compute_feedback_satisfaction", store=True
+        "Latest Satisfaction", compute="_compute_feedback_satisfaction", store=True,
+        groups=SATISFACTION_GROUP,
     )
     feedback_csat_avg = fields.Float(
-        "Average Satisfaction", compute="_compute_feedback_satisfaction", store=True
+        "Average Satisfaction", compute="_compute_feedback_satisfaction", store=True,
+        groups=SATISFACTION_GROUP,
     )
     feedback_nps_category = fields.Selection(
-        NPS_CATEGORIES, "NPS Category", compute="_compute_feedback_satisfaction", store=True
+        NPS_CATEGORIES, "NPS Category", compute="_compute_feedback_satisfaction", store=True,
+        groups=SATISFACTION_GROUP,
     )
     feedback_survey_count = fields.Integer(
-        "Surveys Answered", compute="_compute_feedback_satisfaction", store=True
+        "Surveys Answered", compute="_compute_feedback_satisfaction", store=True,
+        groups=SATISFACTION_GROUP,
     )
     feedback_is_dissatisfied = fields.Boolean(
         "Dissatisfied", compute="_compute_feedback_satisfaction", store=True,
         index="btree_not_null", help="The latest questionnaire answered shows a low score.",
+        groups=SATISFACTION_GROUP,
     )
     # Care rhythm
     feedback_care_interval = fields.Selection(
