@@ -51,6 +51,7 @@
         "wizard/customer_feedback_refuse_wizard_views.xml",
         "views/customer_feedback_satisfaction_views.xml",
         "views/customer_feedback_survey_campaign_views.xml",
+        "views/customer_feedback_overview_views.xml",
         "views/customer_feedback_menus.xml",
     ],
     "demo": [

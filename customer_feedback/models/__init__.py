@@ -3,6 +3,7 @@ from . import customer_feedback_priority
 from . import customer_feedback_segment
 from . import customer_feedback_tag
 from . import customer_feedback_department
+from . import customer_feedback_department_overview
 from . import customer_feedback_category
 from . import customer_feedback_corrective_action
 from . import customer_feedback_ticket

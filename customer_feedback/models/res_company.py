@@ -39,3 +39,8 @@ class ResCompany(models.Model):
         help="On the customer portal, the contacts of a customer company see all the "
         "feedback of that company, not only their own.",
     )
+    feedback_at_risk_percent = fields.Float(
+        "At Risk Below (% of Allowed Time Left)", default=25.0,
+        help="An open ticket is at risk when less than this share of the time its "
+        "priority level allows for the response (or the resolution) is left.",
+    )

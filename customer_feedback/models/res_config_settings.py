@@ -23,3 +23,6 @@ class ResConfigSettings(models.TransientModel):
     feedback_portal_share_commercial = fields.Boolean(
         related="company_id.feedback_portal_share_commercial", readonly=False
     )
+    feedback_at_risk_percent = fields.Float(
+        related="company_id.feedback_at_risk_percent", readonly=False
+    )

@@ -179,6 +179,7 @@ def run(env, count, create_count):
     for share in (0.01, 0.005):
         results[f"escalation cron, {share:.1%} due (ms)"] = (
             cron_time(env, Ticket, int(count * share)), None)
+    results.update(overview_measures(env))
     return results
 
 
@@ -206,6 +207,98 @@ def cron_time(env, Ticket, due):
     escalated = Ticket.search_count([("resolution_escalation_level", "=", 1)])
     assert escalated == due, (escalated, due)
     return elapsed
+
+
+def settle_tickets(env):
+    """Give the tickets the life of a real history: those received in the
+    last 10 days still open (one in ten waiting for the customer), the others
+    answered within 0-10 h, resolved within 0-60 h and closed a day later,
+    with the times and on-time flags the ORM would store. Then every ticket
+    of a department belongs to one of the 10 demo departments."""
+    env.flush_all()
+    env.cr.execute("SELECT id FROM customer_feedback_department WHERE active ORDER BY id")
+    departments = [row[0] for row in env.cr.fetchall()]
+    env.cr.execute("""
+        UPDATE customer_feedback_ticket SET
+            department_id = (%(departments)s::int[])[1 + id %% cardinality(%(departments)s)],
+            date_first_response = date_received + (id %% 600) * interval '1 minute',
+            date_resolved = CASE WHEN date_received < %(recent)s
+                THEN date_received + (id %% 3600) * interval '1 minute' END
+        """, {"departments": departments,
+              "recent": datetime.now() - timedelta(days=10)})
+    env.cr.execute("""
+        UPDATE customer_feedback_ticket SET
+            state = CASE WHEN date_resolved IS NULL
+                THEN (CASE WHEN id % 10 = 0 THEN 'waiting' ELSE 'in_progress' END)
+                ELSE 'closed' END,
+            date_closed = date_resolved + interval '1 day',
+            response_hours = EXTRACT(EPOCH FROM date_first_response - date_received) / 3600,
+            resolution_hours = COALESCE(
+                EXTRACT(EPOCH FROM date_resolved - date_received) / 3600, 0),
+            response_on_time = date_first_response <= date_response_deadline,
+            resolution_on_time = COALESCE(date_resolved <= date_resolution_deadline, FALSE)
+        """)
+    env.cr.execute("""
+        UPDATE customer_feedback_ticket SET date_next_deadline = CASE
+            WHEN state = 'in_progress' THEN date_resolution_deadline END
+        """)
+    env.cr.execute(
+        "SELECT state = 'closed', count(*) FROM customer_feedback_ticket GROUP BY 1 ORDER BY 1")
+    (_open, open_count), (_closed, closed_count) = env.cr.fetchall()
+    env.cr.commit()
+    vacuum_analyze(env.cr.dbname, ("customer_feedback_ticket",))
+    env.invalidate_all()
+    return open_count, closed_count
+
+
+def kanban_spec(env, model, xmlid):
+    """The fields a kanban view asks for, as the web client does."""
+    from lxml import etree
+
+    view = env.ref(xmlid)
+    arch = env[model].get_views([(view.id, "kanban")])["views"]["kanban"]["arch"]
+    return {node.get("name"): {} for node in etree.fromstring(arch).iter("field")}
+
+
+def dashboard_measure(env, model, domain, spec):
+    """(median ms, queries) of reading a dashboard's cards from a cold cache."""
+    Model = env[model]
+
+    def read():
+        env.invalidate_all()
+        return Model.web_search_read(domain, spec)
+
+    before = env.cr.sql_log_count
+    read()
+    queries = env.cr.sql_log_count - before
+    return timed(read), queries
+
+
+def overview_measures(env):
+    """The feedback overview (a card per department, Feedback menu) next to
+    the CRM sales teams' dashboard (a card per team), both read as the web
+    client reads its kanban, by the admin (a feedback and sales manager)
+    and by a Feedback User member of every department (record rules)."""
+    open_count, closed_count = settle_tickets(env)
+    admin = env.ref("base.user_admin")
+    agent = env.ref("customer_feedback.user_feedback_agent")
+    env["customer.feedback.department"].search([]).write(
+        {"member_ids": [(4, agent.id)]})
+    env.flush_all()
+    overview_spec = kanban_spec(
+        env, "customer.feedback.department",
+        "customer_feedback.customer_feedback_department_view_kanban_overview")
+    teams_spec = kanban_spec(env, "crm.team", "sales_team.crm_team_view_kanban_dashboard")
+    results = {"  open / closed tickets (overview)": (open_count, closed_count)}
+    for label, user in (("admin", admin), ("feedback user", agent)):
+        user_env = env(user=user.id, su=False)
+        ours = dashboard_measure(
+            user_env, "customer.feedback.department", [("on_my_overview", "=", True)],
+            overview_spec)
+        theirs = dashboard_measure(user_env, "crm.team", [], teams_spec)
+        results[f"overview, {label} (ms)"] = (ours[0], theirs[0])
+        results[f"  overview, {label} (queries)"] = (ours[1], theirs[1])
+    return results
 
 
 def vacuum_analyze(dbname, tables, full=False):
