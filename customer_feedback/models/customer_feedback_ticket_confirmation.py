@@ -151,10 +151,11 @@ class CustomerFeedbackTicket(models.Model):
         note = (note or "").strip()
         current = confirmation_round is None or confirmation_round == self.confirmation_round
         if self.state != "waiting" or not current:
-            reason = (
-                self.env._("the ticket is %s", self._state_label())
-                if current else self.env._("the link was for an earlier resolution")
-            )
+            def reason(env):
+                if not current:
+                    return env._("the link was for an earlier resolution")
+                return env._("the ticket is %s", self.with_env(env)._state_label())
+
             self._record_unapplied_answer(answer, note, reason)
             return RECORDED
         if answer == "refuse":
@@ -170,7 +171,8 @@ class CustomerFeedbackTicket(models.Model):
                 "confirmation_state": "accepted", "confirmation_note": note or False,
                 "date_confirmation_deadline": False,
             })
-            self._record_unapplied_answer(answer, note, error.args[0])
+            message = error.args[0]  # in the language of the page: said as it was
+            self._record_unapplied_answer(answer, note, lambda _env: message)
             return RECORDED
         return APPLIED
 
@@ -188,35 +190,51 @@ class CustomerFeedbackTicket(models.Model):
         self._write_facts({"confirmation_state": "refused", "confirmation_note": reason})
         for ticket in self:
             ticket._schedule_answer_activity(
-                self.env._("The customer refused the resolution"), reason
+                lambda env: env._("The customer refused the resolution"), reason
             )
         return True
 
     def _record_unapplied_answer(self, answer, note, reason):
-        """Keep an answer that could not be applied, and tell who handles it."""
+        """Keep an answer that could not be applied, and tell who handles it.
+
+        :param reason: why, a callable env -> text, written in the language
+            of whoever reads it (the team's in the chatter, the assignee's
+            in the activity)
+        """
         self.ensure_one()
-        label = self.env._("accepts") if answer == "accept" else self.env._("refuses")
-        body = self.env._(
-            "The customer %(answer)s the resolution, but the answer could not be applied "
-            "(%(reason)s).", answer=label, reason=reason,
-        )
-        if note:
-            body = f"{body}\n{self.env._('Their words: %s', note)}"
-        self.message_post(
-            body=body, subtype_xmlid="mail.mt_note",
+
+        def body(env):
+            text = env._(
+                "The customer %(answer)s the resolution, but the answer could not be "
+                "applied (%(reason)s).",
+                answer=env._("accepts") if answer == "accept" else env._("refuses"),
+                reason=reason(env),
+            )
+            return f"{text}\n{env._('Their words: %s', note)}" if note else text
+
+        team = self.with_context(lang=self.env["res.lang"]._feedback_company_lang(self.company_id))
+        team.message_post(
+            body=body(team.env), subtype_xmlid="mail.mt_note",
             author_id=self.partner_id.id or None,
         )
-        self._schedule_answer_activity(self.env._("Customer's answer to handle"), body)
+        self._schedule_answer_activity(lambda env: env._("Customer's answer to handle"), body)
 
     def _schedule_answer_activity(self, summary, note):
-        """An activity for the assignee, else the department leader."""
+        """An activity for the assignee, else the department leader.
+
+        :param summary: callable env -> text, in the recipient's language
+        :param note: text, or callable env -> text
+        """
         self.ensure_one()
         user = self.user_id or self.department_id.leader_id or self._job_failure_user()
-        record = self.with_context(lang=user.lang or self.env.lang)
+        record = self.with_context(
+            lang=self.env["res.lang"]._feedback_recipient_lang(user.partner_id, self.company_id)
+        )
         # sudo: the answer comes from the customer (public route) or a cron;
         # the activity is for the employee in charge of the ticket
         record.sudo().activity_schedule(
-            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id,
+            "mail.mail_activity_data_todo", summary=summary(record.env),
+            note=note(record.env) if callable(note) else note, user_id=user.id,
         )
 
     def _state_label(self):
