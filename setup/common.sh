@@ -18,6 +18,8 @@ PG_VERSION=15
 DB_NAME=${DB_NAME:-customer_feedback}
 TEST_DB_NAME=${TEST_DB_NAME:-customer_feedback_test}
 HTTP_PORT=${HTTP_PORT:-8069}
+# Odoo copies new databases from this one: it has unaccent (setup/install.sh).
+DB_TEMPLATE=customer_feedback_template
 # One configuration file per test database, so that several runs can coexist.
 TEST_CONFIG="$RUNTIME_DIR/test-$TEST_DB_NAME.conf"
 ADDONS="customer_feedback,customer_feedback_reports"

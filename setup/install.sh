@@ -167,7 +167,49 @@ start_postgresql() {
     psql -qtAX -d postgres -c 'SELECT 1' >/dev/null 2>&1 || fail \
         "no PostgreSQL reachable as role $role on the local socket" \
         "start PostgreSQL ($PG_VERSION/main) and check pg_hba.conf allows local peer connections"
-    step "PostgreSQL: $PG_VERSION/main online, role $role"
+    install_extensions "$role"
+    step "PostgreSQL: $PG_VERSION/main online, role $role, template $DB_TEMPLATE"
+}
+
+# Accent-insensitive search ('giao hang' finds 'giao hàng') is Odoo's own:
+# with PostgreSQL's unaccent function in the database, every ilike search
+# compares unaccent(column) with unaccent(term), and the trigram indexes are
+# built on unaccent(column) when the function is immutable. With its option
+# unaccent, Odoo creates the extension in each new database and marks it
+# immutable, which only the function's owner may do, and our role is no
+# superuser (the trusted extension's functions belong to postgres): the
+# ALTER fails and takes pg_trgm with it. So new databases are copied from
+# $DB_TEMPLATE (db_template in write_config), made once like Odoo makes
+# them (from template0, collation C) with both extensions, unaccent(text)
+# immutable and owned by our role; the existing run database gets the same.
+install_extensions() {
+    local role=$1
+    local sql="CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE EXTENSION IF NOT EXISTS unaccent;
+        ALTER FUNCTION unaccent(text) IMMUTABLE;
+        ALTER FUNCTION unaccent(text) OWNER TO \"$role\";"
+    if ! database_exists "$DB_TEMPLATE"; then
+        step "PostgreSQL: creating the template database $DB_TEMPLATE (unaccent, pg_trgm)"
+        # built under another name and renamed when complete: a template
+        # that exists is whole (it is never connected to again, so that
+        # copying it is never refused for a session on it)
+        local partial="${DB_TEMPLATE}_partial"
+        ! database_exists "$partial" || dropdb "$partial"
+        createdb --template=template0 --encoding=unicode --lc-collate=C "$partial" \
+            && as_postgres psql -qtAX -v ON_ERROR_STOP=1 -d "$partial" -c "$sql" >/dev/null \
+            && psql -qtAX -d postgres -c "ALTER DATABASE \"$partial\" RENAME TO \"$DB_TEMPLATE\"" \
+            || fail "cannot create the template database $DB_TEMPLATE with the unaccent extension" \
+                "install Debian's postgresql-$PG_VERSION (it ships unaccent) and run again"
+    fi
+    if database_exists "$DB_NAME"; then
+        as_postgres psql -qtAX -v ON_ERROR_STOP=1 -d "$DB_NAME" -c "$sql" >/dev/null \
+            || fail "cannot create the unaccent extension in database $DB_NAME" \
+                "install Debian's postgresql-$PG_VERSION (it ships unaccent) and run again"
+    fi
+}
+
+database_exists() {
+    psql -qtAX -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
 }
 
 write_config() {
@@ -181,6 +223,8 @@ db_name = $2
 dbfilter = ^$2\$
 http_port = $HTTP_PORT
 list_db = False
+db_template = $DB_TEMPLATE
+unaccent = True
 CONF
 }
 

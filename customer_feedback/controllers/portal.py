@@ -19,6 +19,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.customer_feedback_ticket import KINDS
 from ..models.customer_feedback_ticket_confirmation import ANSWERS, RECORDED
+from ..tools.vietnamese import normalize_vietnamese
 from .uploads import read_uploads
 
 TICKET_MODEL = "customer.feedback.ticket"
@@ -63,7 +64,10 @@ class FeedbackCustomerPortal(CustomerPortal):
         filters = Ticket._portal_filter_domains()
         filterby = filterby if filterby in filters else "all"
         domain = filters[filterby][1]
-        search = (search or "").strip()
+        # unaccent (setup/install.sh) makes ilike ignore the tones; the term
+        # is also given the one spelling the addons compare (NFC, one tone
+        # placement) for a database without it
+        search = normalize_vietnamese((search or "").strip())
         if search:
             domain &= Domain("name", "ilike", search) | Domain("title", "ilike", search)
 

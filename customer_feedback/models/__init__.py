@@ -15,6 +15,7 @@ from . import customer_feedback_ticket_deadline
 from . import customer_feedback_ticket_escalation
 from . import customer_feedback_ticket_confirmation
 from . import customer_feedback_ticket_classification
+from . import customer_feedback_ticket_search
 from . import customer_feedback_ticket_mail_gateway
 from . import customer_feedback_ticket_satisfaction
 from . import customer_feedback_ticket_portal

@@ -7,7 +7,12 @@ from .customer_feedback_ticket import KINDS
 
 
 def normalize_keyword(text):
-    """Lower-case, strip Vietnamese diacritics (and đ), collapse spaces."""
+    """Lower-case, strip Vietnamese diacritics (and đ), collapse spaces.
+
+    Every spelling of a word gives the same result: composed or decomposed,
+    either placement of the tone ('hóa', 'hoá'); words written with their
+    diacritics are compared with ``normalize_vietnamese`` instead.
+    """
     text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
     text = "".join(char for char in text if unicodedata.category(char) != "Mn")
     return " ".join(text.lower().split())

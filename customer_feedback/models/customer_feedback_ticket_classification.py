@@ -1,23 +1,25 @@
 """Automatic classification of incoming feedback: kind, category, urgency.
 
 Works on the subject and the body, with or without Vietnamese diacritics
-and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike), by
-whole words. Categories bring their own keywords; the kinds and the urgency
-words are below. A keyword right after a negation does not count: said that
-way, it means the opposite, and praise said so ('không hài lòng', 'not
-satisfied') counts as a complaint. The ticket keeps which keywords matched
-and how confident the choice was; when an agent changes the kind or
-category afterwards the ticket records it, so the accuracy of
-classification can be measured (``_classification_accuracy``).
+and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike),
+composed or decomposed and with either placement of the tone marks ('hóa
+đơn', 'hoá đơn': ``normalize_vietnamese``), by whole words. Categories
+bring their own keywords; the kinds and the urgency words are below. A
+keyword right after a negation does not count: said that way, it means the
+opposite, and praise said so ('không hài lòng', 'not satisfied') counts as
+a complaint. The ticket keeps which keywords matched and how confident the
+choice was; when an agent changes the kind or category afterwards the
+ticket records it, so the accuracy of classification can be measured
+(``_classification_accuracy``).
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
+from ..tools.vietnamese import normalize_vietnamese
 from .customer_feedback_category import normalize_keyword
 from .customer_feedback_ticket import KINDS
 
@@ -62,7 +64,7 @@ PLAIN_INTENSIFIERS = {normalize_keyword(word) for word in INTENSIFIERS}
 def _keyword_forms(keyword):
     """(with diacritics, without) of a keyword, lower-case: every incoming
     email is matched against every keyword."""
-    lowered = unicodedata.normalize("NFC", keyword).lower()
+    lowered = normalize_vietnamese(keyword).lower()
     return lowered, normalize_keyword(lowered)
 
 
@@ -75,7 +77,7 @@ class NormalizedText:
     """
 
     def __init__(self, text):
-        self.lowered = " ".join(unicodedata.normalize("NFC", text or "").lower().split())
+        self.lowered = " ".join(normalize_vietnamese(text).lower().split())
         self.plain = normalize_keyword(self.lowered)
         self.has_diacritics = self.plain != self.lowered.replace("đ", "d")
 
