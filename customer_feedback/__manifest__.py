@@ -49,6 +49,7 @@
         "wizard/customer_feedback_cancel_wizard_views.xml",
         "wizard/customer_feedback_escalate_wizard_views.xml",
         "wizard/customer_feedback_refuse_wizard_views.xml",
+        "wizard/customer_feedback_merge_wizard_views.xml",
         "views/customer_feedback_satisfaction_views.xml",
         "views/customer_feedback_survey_campaign_views.xml",
         "views/customer_feedback_overview_views.xml",

@@ -150,6 +150,31 @@ class FeedbackCustomerPortal(CustomerPortal):
             ticket_sudo, access_token, values, "my_feedback_history", False, **kw
         )
 
+    def _feedback_merged_url(self, ticket_sudo, access_token):
+        """The page of the ticket a merged ticket was merged into, when the
+        visitor may see it: with their own rights, or, holding the merged
+        ticket's token, when the ticket kept is theirs too (same contact, or
+        same email without contact); then with its own token. None otherwise:
+        the merged ticket is shown, it names the ticket kept."""
+        survivor_sudo = ticket_sudo.merged_into_id
+        if not survivor_sudo:
+            return None
+        if self._feedback_ticket_with_access(survivor_sudo.id, None) is not None:
+            return survivor_sudo.access_url
+        holds_token = access_token and ticket_sudo.access_token and consteq(
+            ticket_sudo.access_token, access_token
+        )
+        same_customer = (
+            survivor_sudo.partner_id == ticket_sudo.partner_id if ticket_sudo.partner_id
+            else not survivor_sudo.partner_id
+            and survivor_sudo.partner_email == ticket_sudo.partner_email
+        )
+        if holds_token and same_customer:
+            return self._feedback_ticket_url(
+                survivor_sudo, survivor_sudo._portal_ensure_token()
+            )
+        return None
+
     @http.route(
         "/my/feedback/<int:ticket_id>", type="http", auth="public", website=True,
         methods=["GET"],
@@ -158,6 +183,9 @@ class FeedbackCustomerPortal(CustomerPortal):
         ticket_sudo = self._feedback_ticket_with_access(ticket_id, access_token)
         if ticket_sudo is None:
             return request.redirect("/my")
+        survivor_url = self._feedback_merged_url(ticket_sudo, access_token)
+        if survivor_url:
+            return request.redirect(survivor_url)
         # only the flags this page sets itself: no text comes from the URL
         values = self._feedback_page_values(
             ticket_sudo, access_token, answered=kw.get("answered"), created=kw.get("created"),

@@ -33,3 +33,4 @@ from . import res_config_settings
 from . import res_partner
 from . import crm_lead
 from . import rating_rating
+from . import customer_feedback_ticket_merge

@@ -91,6 +91,8 @@ RECORDED_FACTS = {
     # customer's is linked only after proof (customer_feedback_ticket_web_form.py)
     "sender_unverified": NOBODY,
     "suggested_partner_id": NOBODY,
+    # the merge of duplicates (customer_feedback_ticket_merge.py)
+    "merged_into_id": NOBODY,
 }
 
 # channels whose reception date the creator types (see the module's doc)

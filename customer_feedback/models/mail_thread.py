@@ -380,8 +380,9 @@ class MailThread(models.AbstractModel):
     def message_route(self, message, message_dict, model=None, thread_id=None,
                       custom_values=None):
         """Mail Odoo cannot route or a bounce it cannot match, when it is ours,
-        becomes a ticket for review; a reply to a ticket closed too long ago
-        starts a new, linked ticket."""
+        becomes a ticket for review; a reply to a merged ticket goes to the
+        ticket kept; a reply to a ticket closed too long ago starts a new,
+        linked ticket."""
         try:
             routes = super().message_route(
                 message, message_dict, model=model, thread_id=thread_id,
@@ -395,7 +396,25 @@ class MailThread(models.AbstractModel):
         else:
             if message_dict.get("is_bounce") and not routes:
                 routes = self._feedback_route_unmatched_bounce(message, message_dict)
-        return self._feedback_reroute_closed(routes)
+        return self._feedback_reroute_closed(self._feedback_reroute_merged(routes))
+
+    @api.model
+    def _feedback_reroute_merged(self, routes):
+        """Mail to a ticket merged into another goes to the one kept."""
+        Ticket = self.env[OUR_MODEL]
+        rerouted = []
+        for route in routes:
+            route_model, route_thread_id, *rest = route
+            # sudo: the gateway user may not read every ticket; only the
+            # link to the ticket kept is read.
+            ticket = Ticket.sudo().browse(
+                route_thread_id if route_model == Ticket._name else []
+            ).exists()
+            if ticket.merged_into_id:
+                rerouted.append((route_model, ticket.merged_into_id.id, *rest))
+            else:
+                rerouted.append(route)
+        return rerouted
 
     @api.model
     def _feedback_route_by_local_part(self, message, message_dict):

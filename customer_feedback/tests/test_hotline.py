@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import FeedbackCommon
@@ -91,3 +91,113 @@ class TestHotline(FeedbackCommon):
         wizard = self._wizard(partner_id=self.customer_noemail.id)
         ticket = self._ticket_of(wizard.action_create_ticket())
         self.assertEqual(ticket.partner_id, self.customer_noemail)
+
+
+@tagged("post_install", "-at_install")
+class TestHotlineKnowsTheCaller(FeedbackCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Ticket = cls.env["customer.feedback.ticket"].with_context(
+            feedback_no_acknowledgement=True
+        )
+        common = {"kind": "complaint", "partner_id": cls.customer_contact.id}
+        cls.open_ticket = Ticket.create({
+            **common, "title": "CF tablet screen broken", "category_id": cls.cat_a.id,
+            "user_id": cls.user_a2.id,
+        })
+        cls.other_department = Ticket.create({
+            **common, "title": "CF delivery late", "category_id": cls.cat_b.id,
+        })
+        cls.closed_ticket = Ticket.create({
+            **common, "title": "CF old question", "category_id": cls.cat_a.id,
+            "user_id": cls.user_a.id,
+        })
+        cls.closed_ticket.action_start()
+        cls.closed_ticket.resolution = "<p>Answered.</p>"
+        cls.closed_ticket.action_resolve()
+        cls.closed_ticket.action_close()
+        cls.answer = cls.open_ticket.message_post(
+            body="CF we ordered a new screen", message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        cls.stranger_ticket = Ticket.create({
+            "title": "CF someone else", "kind": "complaint", "category_id": cls.cat_a.id,
+            "partner_id": cls.customer_key.id,
+        })
+
+    def _form(self, user=None):
+        return Form(self.env["customer.feedback.hotline.wizard"].with_user(user or self.user_a))
+
+    def test_shows_open_tickets_and_last_contacts(self):
+        for phone in ("+84 901 234 567", "+84901234567"):
+            with self.subTest(phone=phone):
+                form = self._form()
+                self.assertFalse(form.open_ticket_ids)
+                form.phone = phone
+                self.assertEqual(form.partner_id, self.customer_contact)
+                # the agent sees the caller's tickets of their departments only
+                self.assertEqual(form.open_ticket_ids[:], self.open_ticket)
+                self.assertEqual(set(form.recent_ticket_ids.ids),
+                                 {self.open_ticket.id, self.closed_ticket.id})
+                self.assertIn(self.answer, form.recent_message_ids[:])
+                self.assertEqual(form.ticket_id, self.open_ticket)
+                self.assertEqual(form.call_mode, "new")
+
+    def test_shows_tickets_by_email_of_a_contactless_ticket(self):
+        by_mail = self.env["customer.feedback.ticket"].create({
+            "title": "CF by mail", "kind": "question", "category_id": self.cat_a.id,
+            "partner_email": "unknown.caller@cf-mail.example.com",
+        })
+        form = self._form()
+        form.email = "Unknown.Caller@cf-mail.example.com"
+        self.assertFalse(form.partner_id)
+        self.assertEqual(form.open_ticket_ids[:], by_mail)
+
+    def test_add_call_to_open_ticket(self):
+        count = self.env["customer.feedback.ticket"].search_count([])
+        form = self._form()
+        form.phone = "+84901234567"
+        form.call_mode = "add"
+        form.description = "<p>CF the new screen has not arrived yet</p>"
+        wizard = form.save()
+        action = wizard.action_add_to_ticket()
+        self.assertEqual((action["res_model"], action["res_id"]),
+                         (self.open_ticket._name, self.open_ticket.id))
+        self.assertEqual(self.env["customer.feedback.ticket"].search_count([]), count,
+                         "no new ticket")
+        note = self.open_ticket.message_ids[0]
+        self.assertIn("Hotline call", str(note.body))
+        self.assertIn("CF the new screen has not arrived yet", str(note.body))
+        self.assertIn("+84901234567", str(note.body))
+        self.assertEqual(note.author_id, self.user_a.partner_id)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertIn(self.user_a2.partner_id, note.partner_ids, "the assignee is told")
+        # the call is now among the caller's last contacts
+        again = self._form()
+        again.phone = "+84 901 234 567"
+        self.assertIn(note, again.recent_message_ids[:])
+
+    def test_add_call_refused_without_open_ticket(self):
+        wizard = self._wizard_with(ticket_id=self.closed_ticket.id)
+        with self.assertRaisesRegex(UserError, "closed or cancelled"):
+            wizard.action_add_to_ticket()
+        wizard = self._wizard_with(ticket_id=False)
+        with self.assertRaisesRegex(UserError, "Choose the ticket"):
+            wizard.action_add_to_ticket()
+
+    def test_add_call_to_a_ticket_not_readable(self):
+        wizard = self._wizard_with(ticket_id=self.other_department.id)
+        with self.assertRaises(AccessError):
+            wizard.action_add_to_ticket()
+        self.assertNotIn("Hotline call", str(self.other_department.message_ids.mapped("body")))
+
+    def test_new_ticket_still_needs_a_subject(self):
+        wizard = self._wizard_with(call_mode="new", title=False)
+        with self.assertRaisesRegex(UserError, "subject"):
+            wizard.action_create_ticket()
+
+    def _wizard_with(self, **values):
+        return self.env["customer.feedback.hotline.wizard"].with_user(self.user_a).create({
+            "phone": "+84901234567", "call_mode": "add", "title": "CF call", **values,
+        })
