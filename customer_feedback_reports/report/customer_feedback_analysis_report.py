@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL, format_date, formatLang, get_lang
+from odoo.tools import SQL, format_date, format_datetime, formatLang, get_lang, html2plaintext
 
 from odoo.addons.customer_feedback.models.customer_feedback_satisfaction import (
     net_promoter_score,
@@ -29,6 +29,7 @@ OVERDUE_LIST_SIZE = 25
 CUSTOMER_LIST_SIZE = 10
 TOP_COMPLAINT_CATEGORIES = 5
 CORRECTIVE_ACTION_LIST_SIZE = 20
+TREND_WEEKS_UP_TO_DAYS = 123
 # The ticket fields the volumes are broken down by, in the order of the report.
 BREAKDOWN_FIELDS = ("kind", "category_id", "channel", "department_id", "priority_id", "state")
 
@@ -52,6 +53,7 @@ class ReportFeedbackAnalysis(models.AbstractModel):
             "doc_model": "customer.feedback.analysis.wizard",
             "docs": wizards,
             "analyses": analyses,
+            "html2plaintext": html2plaintext,
         }
 
     def _analyse(self, wizard):
@@ -77,9 +79,17 @@ class ReportFeedbackAnalysis(models.AbstractModel):
             "times": times,
             "satisfaction": satisfaction,
             "top_complaints": self._top_complaint_categories(scope, current),
+            "on_time": {
+                "departments": self._on_time_by(scope, current, "department_id"),
+                "priorities": self._on_time_by(scope, current, "priority_id"),
+            },
             "overdue": self._overdue(scope, current),
             "corrective_actions": self._corrective_actions(wizard, current),
             "charts": self._charts(scope, current, counts),
+            "trend_granularity": self._trend_granularity(current),
+            "printed_on": format_datetime(
+                self.env, fields.Datetime.now(), tz=self.env.user.tz or "UTC", dt_format="short"
+            ),
         }
 
     # ------------------------------------------------------------------
@@ -211,6 +221,9 @@ class ReportFeedbackAnalysis(models.AbstractModel):
         result["top"] = [{"name": partner.display_name, "count": count}
                          for partner, count in groups]
         result["dissatisfied"] = self._dissatisfied_customers(scope, company, current)
+        result["silent_dissatisfied"] = self._dissatisfied_without_open_ticket(
+            scope, company, current
+        )
         return result
 
     def _customer_counts(self, scope, company, period):
@@ -266,6 +279,40 @@ class ReportFeedbackAnalysis(models.AbstractModel):
             ],
         }
 
+    def _dissatisfied_without_open_ticket(self, scope, company, period):
+        """Customers dissatisfied in the period who have no open ticket: those
+        who did not complain, whom the procedure asks to reach out to."""
+        Satisfaction = self.env["customer.feedback.satisfaction"]
+        groups = Satisfaction._read_group(
+            self._satisfaction_domain(scope, company, period)
+            & Domain("is_dissatisfied", "=", True),
+            ["partner_id"], ["__count", "csat:min"],
+        )
+        partners = self.env["res.partner"].union(*(partner for partner, _count, _csat in groups))
+        Ticket = self.env["customer.feedback.ticket"]
+        with_open_ticket = {
+            partner for [partner] in Ticket._read_group(
+                Domain("company_id", "=", company.id)
+                & Domain("commercial_partner_id", "in", partners.commercial_partner_id.ids)
+                & Domain("state", "in", Ticket.OPEN_STATES),
+                ["commercial_partner_id"],
+            )
+        }
+        silent = sorted(
+            ((partner, count, csat) for partner, count, csat in groups
+             if partner.commercial_partner_id not in with_open_ticket),
+            key=lambda group: (group[2] is None, group[2] or 0.0, group[0].display_name),
+        )
+        return {
+            "count": len(silent),
+            "more": max(len(silent) - CUSTOMER_LIST_SIZE, 0),
+            "rows": [
+                {"name": partner.display_name, "answers": count,
+                 "csat": self._number(csat, 0) if csat is not None else ""}
+                for partner, count, csat in silent[:CUSTOMER_LIST_SIZE]
+            ],
+        }
+
     # ------------------------------------------------------------------
     # Response and resolution times
     # ------------------------------------------------------------------
@@ -312,6 +359,41 @@ class ReportFeedbackAnalysis(models.AbstractModel):
                 "median_label": self._number(median, 1) if measured else "–",
                 "on_time": self._percent(on_time, due) if due else "–",
             }
+        return result
+
+    def _on_time_by(self, scope, period, field_name):
+        """Share of the response and resolution deadlines met, per value of
+        ``field_name`` (department, priority), for the tickets received in
+        ``period``; counted as in ``_handling_times``."""
+        Ticket = self.env["customer.feedback.ticket"]
+        query = Ticket._search(scope & self._received_in(period))
+        column = partial(Ticket._field_to_sql, query.table, query=query)
+        now = fields.Datetime.now()
+        selects = [column(field_name), SQL("count(*)")]
+        for done, on_time, deadline in (
+            ("date_first_response", "response_on_time", "date_response_deadline"),
+            ("date_resolved", "resolution_on_time", "date_resolution_deadline"),
+        ):
+            selects += [
+                SQL("count(*) FILTER (WHERE %s)", column(on_time)),
+                SQL("count(*) FILTER (WHERE %s IS NOT NULL AND (%s IS NOT NULL OR %s < %s))",
+                    column(deadline), column(done), column(deadline), now),
+            ]
+        query.groupby = column(field_name)
+        rows = self.env.execute_query(query.select(*selects))
+        records = Ticket._fields[field_name].comodel_name
+        names = self.env[records].browse([row[0] for row in rows if row[0]])
+        result = [
+            {
+                "label": names.browse(key).display_name if key else self.env._("Not set"),
+                "tickets": tickets,
+                "response": self._percent(response_on_time, response_due),
+                "resolution": self._percent(resolution_on_time, resolution_due),
+            }
+            for key, tickets, response_on_time, response_due, resolution_on_time,
+            resolution_due in rows
+        ]
+        result.sort(key=lambda row: (-row["tickets"], str(row["label"])))
         return result
 
     # ------------------------------------------------------------------
@@ -480,10 +562,9 @@ class ReportFeedbackAnalysis(models.AbstractModel):
         }
 
     def _trend_chart(self, scope, period):
-        """Tickets and complaints received per day (per week or month over a
-        long period)."""
-        days = (period.date_to - period.date_from).days + 1
-        granularity = "day" if days <= 62 else ("week" if days <= 366 else "month")
+        """Tickets and complaints received per week, or per month over a
+        period of more than four months (see ``_trend_granularity``)."""
+        granularity = self._trend_granularity(period)
         Ticket = self.env["customer.feedback.ticket"].with_context(
             tz=self.env.user.tz or "UTC")
         groups = Ticket._read_group(
@@ -504,12 +585,17 @@ class ReportFeedbackAnalysis(models.AbstractModel):
             (self.env._("Complaints"), [complaints.get(bucket, 0) for bucket in buckets]),
         ])
 
+    @staticmethod
+    def _trend_granularity(period):
+        """Weeks up to four months (a month's review reads 4-5 points, a
+        quarter's 13), months beyond: a trend, never a line of days."""
+        days = (period.date_to - period.date_from).days + 1
+        return "week" if days <= TREND_WEEKS_UP_TO_DAYS else "month"
+
     def _buckets(self, period, granularity):
-        """The first day of each day / week / month of the period, like
+        """The first day of each week / month of the period, like
         ``_read_group`` gives them (weeks start on the language's first day)."""
-        if granularity == "day":
-            first, step = period.date_from, timedelta(days=1)
-        elif granularity == "week":
+        if granularity == "week":
             week_start = int(get_lang(self.env).week_start) - 1  # 0 is Monday
             first = period.date_from - timedelta(days=(period.date_from.weekday() - week_start) % 7)
             step = timedelta(weeks=1)
