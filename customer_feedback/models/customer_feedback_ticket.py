@@ -227,9 +227,10 @@ class CustomerFeedbackTicket(models.Model):
         """
         if not super()._has_field_access(field, operation):
             return False
-        if operation == "read" and not self.env.su and self.env.user.share:
-            return field.name in TICKET_CUSTOMER_FIELDS
-        return True
+        if operation != "read" or self.env.su or field.name in TICKET_CUSTOMER_FIELDS:
+            return True
+        # has_group is cached: no query on each field an employee reads
+        return self.env.user._is_internal()
 
     @api.model_create_multi
     def create(self, vals_list):
