@@ -294,6 +294,9 @@ class CustomerFeedbackDepartment(models.Model):
         the tickets (or satisfaction answers, for 'csat') it counts."""
         self.ensure_one()
         figure = self.env.context.get("overview_figure") or "open"
+        labels = dict(self._overview_figure_labels())
+        if figure not in labels:
+            raise ValueError(f"Unknown overview figure {figure!r}")
         now = fields.Datetime.now()
         if figure == "csat":
             action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -307,9 +310,8 @@ class CustomerFeedbackDepartment(models.Model):
             domain = Domain("department_id", "=", self.id) & self._overview_domain(
                 figure, now, self._overview_levels()
             )
-        labels = dict(self._overview_figure_labels())
         action.update({
-            "name": f"{self.display_name}: {labels.get(figure, figure)}",
+            "name": f"{self.display_name}: {labels[figure]}",
             "domain": list(domain),
         })
         return action

@@ -217,6 +217,8 @@ class TestOverview(SatisfactionCommon):
         self.assertEqual(self._overview(self.manager, self.dept_b)["open"], 1)
         self.assertEqual(self._overview(self.user_a, self.dept_b)["open"], 0)
         self.assertFalse(self._open_figure(self.user_a, "open", self.dept_b))
+        with self.assertRaises(ValueError):
+            self._open_figure(self.user_a, "date_received")
 
     # ------------------------------------------------------------------
     # Landing in the CRM app
