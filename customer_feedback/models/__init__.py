@@ -13,6 +13,8 @@ from . import customer_feedback_ticket_recorded_facts
 from . import customer_feedback_ticket_routing
 from . import customer_feedback_ticket_deadline
 from . import customer_feedback_ticket_escalation
+from . import customer_feedback_ticket_deadline_status
+from . import customer_feedback_ticket_kanban
 from . import customer_feedback_ticket_confirmation
 from . import customer_feedback_ticket_classification
 from . import customer_feedback_ticket_search

@@ -74,6 +74,8 @@ class CustomerFeedbackTicket(models.Model):
             "customer_feedback.ir_cron_escalate_breaches",
         )
         self._post_escalation_digests(digests)
+        # the deadline statuses move with time too (at risk, then overdue)
+        self._cron_refresh_deadline_status(now, batch_size)
 
     def _escalate_due_breaches(self, now, managers=None, digests=None):
         """One escalation step for every breach of ``self`` due at ``now``.

@@ -2,7 +2,8 @@
 
 Every change of state goes through ``_apply_transition``: buttons, crons,
 controllers and other code call the ``action_*`` methods, which call it.
-Writing ``state`` any other way is refused.
+Writing ``state`` alone (a card dropped on a kanban column) runs the action
+leading to that state; writing it any other way is refused.
 """
 
 from odoo import fields, models
@@ -25,6 +26,12 @@ TRANSITIONS = {
     ),
     "reset": ({"cancelled"}, "new"),
 }
+
+# state -> the one action leading to it (a drop on a kanban column runs it)
+# (each state is reached by one action only)
+ACTION_TO = {target: action for action, (_sources, target) in TRANSITIONS.items()}
+# actions that need more input than a drop gives: their button opens a wizard
+WIZARD_ACTIONS = ("cancel", "escalate")
 
 # state -> the field stamped with the time the ticket entered it
 STATE_STAMPS = {
@@ -58,8 +65,20 @@ class CustomerFeedbackTicket(models.Model):
         preconditions (``_check_<action>``), stamps the time, writes the
         new state with ``values`` in one write, tracked in the chatter.
         """
-        sources, target = TRANSITIONS[action]
-        refused = self.filtered(lambda t: t.state not in sources)
+        target = TRANSITIONS[action][1]
+        self._check_transition_allowed(action)
+        check = getattr(self, f"_check_{action}", None)
+        if check:
+            check()
+        vals = dict(values or {}, state=target)
+        if target in STATE_STAMPS:
+            vals[STATE_STAMPS[target]] = fields.Datetime.now()
+        self.with_context(feedback_transition=_TRANSITION_TOKEN).write(vals)
+        return True
+
+    def _check_transition_allowed(self, action):
+        """Refuse ``action`` if a ticket of ``self`` is in a state it does not start from."""
+        refused = self.filtered(lambda t: t.state not in TRANSITIONS[action][0])
         if refused:
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
@@ -70,14 +89,6 @@ class CustomerFeedbackTicket(models.Model):
                     states=", ".join(sorted({labels[s] for s in refused.mapped("state")})),
                 )
             )
-        check = getattr(self, f"_check_{action}", None)
-        if check:
-            check()
-        vals = dict(values or {}, state=target)
-        if target in STATE_STAMPS:
-            vals[STATE_STAMPS[target]] = fields.Datetime.now()
-        self.with_context(feedback_transition=_TRANSITION_TOKEN).write(vals)
-        return True
 
     def _write_facts(self, vals):
         """Write fields that record what happened (times, the customer's
@@ -110,6 +121,9 @@ class CustomerFeedbackTicket(models.Model):
 
     def write(self, vals):
         if "state" in vals and self.env.context.get("feedback_transition") is not _TRANSITION_TOKEN:
+            if set(vals) == {"state"} and not self.env.su:
+                # a user's card dropped on a kanban column (code calls the actions)
+                return self._move_to_state(vals["state"])
             raise UserError(
                 self.env._(
                     "The state of a feedback ticket changes only through its actions "
@@ -117,6 +131,28 @@ class CustomerFeedbackTicket(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _move_to_state(self, state):
+        """Run the action leading to ``state``, with its checks: what a drop
+        on a kanban column means. Refused with the state machine's message
+        when the action does not start from a ticket's state; an action that
+        needs more input is refused with the button that asks for it."""
+        action = ACTION_TO.get(state)
+        if not action:
+            raise UserError(self.env._("A feedback ticket has no state %s.", state))
+        self._check_transition_allowed(action)
+        if action in WIZARD_ACTIONS:
+            raise UserError(self._wizard_needed_message(action))
+        getattr(self, f"action_{action}")()
+        return True
+
+    def _wizard_needed_message(self, action):
+        return {
+            "cancel": self.env._("Use the Cancel button: a reason is needed to cancel."),
+            "escalate": self.env._(
+                "Use the Escalate button: escalating needs a corrective action."
+            ),
+        }[action]
 
     def _check_create_state(self, vals_list):
         if any(vals.get("state", "new") != "new" for vals in vals_list):
