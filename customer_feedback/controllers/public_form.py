@@ -66,9 +66,12 @@ class FeedbackPublicForm(http.Controller):
         except FeedbackWebFormError as error:
             return self._render_form(form, errors=error.errors, status=400)
         SubmissionLog._log_submission(ip_address, email)
+        acknowledged = ticket.company_id.feedback_send_acknowledgement
         request.session[SESSION_REFERENCE_KEY] = {
             "reference": ticket.name,
-            "acknowledged": ticket.company_id.feedback_send_acknowledgement,
+            "acknowledged": acknowledged and bool(ticket.partner_email),
+            # no email: the team calls them (see _acknowledge_without_email)
+            "by_phone": acknowledged and not ticket.partner_email,
         }
         return request.redirect("/feedback/thanks", code=303)
 
@@ -82,6 +85,20 @@ class FeedbackPublicForm(http.Controller):
         return request.render("customer_feedback.public_form_thanks", {
             "reference": submitted.get("reference"),
             "acknowledged": submitted.get("acknowledged"),
+            "by_phone": submitted.get("by_phone"),
+        })
+
+    @http.route(
+        "/feedback/policy", type="http", auth="public", methods=["GET"], website=True,
+        readonly=True,
+    )
+    def feedback_policy(self, **kwargs):
+        """The company's complaint policy, in the visitor's language."""
+        # sudo: visitors may not read companies; only the published policy is shown
+        company = request.env.company.sudo()
+        return request.render("customer_feedback.feedback_policy_page", {
+            "company": company,
+            "policy": company._feedback_policy_html(),
         })
 
     def _logged_in_sender(self):

@@ -16,6 +16,7 @@ CHANNELS = [
     ("hotline", "Hotline"),
     ("email", "Email"),
     ("web", "Web Form / Portal"),
+    ("chat", "Zalo / Chat"),
     ("in_person", "In Person"),
     ("event_survey", "Event Questionnaire"),
     ("mass_media", "Mass Media"),

@@ -16,6 +16,11 @@ email client, sends feedback from the company's site.
   brand new contact is the visitor's own and reveals nobody else's data.
 - A logged-in user (portal customer, employee) is who their session says:
   the ticket is theirs directly.
+- A visitor without email gives a phone number instead: the ticket is
+  accepted, and since no acknowledgement can be emailed, a note on the
+  ticket and a Call activity tell the team to give the customer the
+  reference by phone (``_acknowledge_without_email``; the same for any
+  ticket of a customer with a phone and no email, the hotline's included).
 - The ticket comes from the web channel; its category and urgency come from
   the message as for an email, then it is routed and acknowledged like any
   new ticket.
@@ -52,6 +57,9 @@ ACKNOWLEDGEMENT_TEMPLATE = "customer_feedback.mail_template_ticket_acknowledgeme
 SENDER_LINKED = "linked"
 SENDER_ALREADY_LINKED = "already_linked"
 SENDER_LEFT_TO_TEAM = "left_to_team"
+# Channels where an employee talks with the customer as the ticket is
+# entered: they give the reference there, no call is needed.
+LIVE_CHANNELS = ("hotline", "chat", "in_person")
 
 
 class FeedbackWebFormError(ValidationError):
@@ -111,9 +119,12 @@ class CustomerFeedbackTicket(models.Model):
             errors["name"] = self.env._(
                 "The name is too long: at most %s characters.", WEB_FORM_NAME_MAX_LENGTH
             )
-        if not form["email"]:
-            errors["email"] = self.env._("Please give your email address: we answer there.")
-        elif not self._web_form_email_is_valid(form["email"]):
+        if not form["email"] and not form["phone"]:
+            # a customer without email is answered by phone
+            errors["email"] = self.env._(
+                "Please give your email address or your phone number: we answer there."
+            )
+        elif form["email"] and not self._web_form_email_is_valid(form["email"]):
             errors["email"] = self.env._(
                 "This email address is not valid; please check it (for example "
                 "name@example.com)."
@@ -244,6 +255,8 @@ class CustomerFeedbackTicket(models.Model):
         known = self._web_form_known_customer(email, form["phone"], company)
         if known:
             return Partner, known
+        if not email:
+            return self._web_form_phone_contact(form, company), Partner
         # The default only applies to a contact created now.
         partner = self.with_context(
             default_phone=form["phone"] or False
@@ -251,10 +264,25 @@ class CustomerFeedbackTicket(models.Model):
         return partner.with_env(self.env), Partner
 
     @api.model
+    def _web_form_phone_contact(self, form, company):
+        """A new contact for a visitor who gave a phone number and no email
+        (when the company creates contacts), so that the hotline finds their
+        history by the number; none otherwise."""
+        if not company.feedback_create_contacts:
+            return self.env["res.partner"]
+        return self.env["res.partner"].create({
+            "name": form["name"], "phone": form["phone"],
+            "lang": self.env["res.lang"]._feedback_new_contact_lang(
+                company, text=form["message"]
+            ),
+        }).with_env(self.env)
+
+    @api.model
     def _web_form_known_customer(self, email, phone, company):
         """The existing contact with this email, else the customer this phone
         is the number of (one customer only, see ``_customer_of_phone``)."""
-        contact = self.env["res.partner"].search(
+        # without an email, a search on it would match every contact without one
+        contact = email and self.env["res.partner"].search(
             [("email_normalized", "=", email), ("company_id", "in", [company.id, False])],
             order="is_company desc, id", limit=1,
         )
@@ -311,6 +339,59 @@ class CustomerFeedbackTicket(models.Model):
         return super(CustomerFeedbackTicket, verifiable)._post_customer_template(
             xmlid, automatic=automatic,
             links=lambda ticket: ticket._sender_confirmation_links(),
+        )
+
+    # ------------------------------------------------------------------
+    # Customers without email: the acknowledgement is the team's to give
+    # ------------------------------------------------------------------
+
+    def _send_acknowledgement(self):
+        """Customers with a phone and no email get no email: the team is
+        told to give them the reference by phone (or the chat they wrote on)."""
+        super()._send_acknowledgement()
+        if self.env.context.get("feedback_no_acknowledgement"):
+            return
+        self.filtered(
+            lambda t: t.company_id.feedback_send_acknowledgement
+            and t.partner_phone and not (t.partner_id.email or t.partner_email)
+        )._acknowledge_without_email()
+
+    def _acknowledge_without_email(self):
+        """A note saying no acknowledgement was emailed, and, unless the
+        ticket was taken in a conversation with the customer (hotline, chat,
+        in person: the agent gives the reference there), a Call activity."""
+        Lang = self.env["res.lang"]
+        for ticket in self:
+            team = ticket.with_context(lang=Lang._feedback_company_lang(ticket.company_id))
+            team.message_post(
+                body=team.env._(
+                    "The customer has no email address: no acknowledgement was emailed. "
+                    "Call them or send a text message to %(phone)s with the reference "
+                    "%(reference)s.",
+                    phone=ticket.partner_phone, reference=ticket.name,
+                ),
+                message_type="notification", subtype_xmlid="mail.mt_note",
+            )
+            if ticket.channel not in LIVE_CHANNELS:
+                ticket._schedule_acknowledgement_call()
+
+    def _schedule_acknowledgement_call(self):
+        """A Call activity for the assignee, else the department leader."""
+        self.ensure_one()
+        user = self.user_id or self.department_id.leader_id or self._job_failure_user()
+        record = self.with_context(
+            lang=self.env["res.lang"]._feedback_recipient_lang(user.partner_id, self.company_id)
+        )
+        # sudo: the ticket may come from a visitor (public form) or the mail
+        # gateway; the activity is for the employee in charge of the ticket
+        record.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=record.env._("Give the customer the reference %s by phone", self.name),
+            note=record.env._(
+                "The customer gave no email address: %s is their only contact.",
+                self.partner_phone,
+            ),
+            user_id=user.id,
         )
 
     def _confirm_sender_by_link(self):

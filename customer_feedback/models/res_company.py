@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import is_html_empty
 
 
 class ResCompany(models.Model):
@@ -44,3 +45,52 @@ class ResCompany(models.Model):
         help="An open ticket is at risk when less than this share of the time its "
         "priority level allows for the response (or the resolution) is left.",
     )
+    feedback_policy = fields.Html(
+        "Complaint Policy", translate=True, sanitize_attributes=True,
+        help="How the company handles feedback and complaints, published at "
+        "/feedback/policy and linked from the feedback form, the portal and the "
+        "acknowledgement. Empty: the standard policy shipped with the module, in the "
+        "visitor's language.",
+    )
+
+    def _feedback_policy_html(self):
+        """The published policy in the environment's language: the company's
+        own text, else the standard one (translated with the module's terms)."""
+        self.ensure_one()
+        if not is_html_empty(self.feedback_policy):
+            return self.feedback_policy
+        return self._feedback_policy_default()
+
+    def _feedback_policy_default(self):
+        """The standard policy, in the environment's language."""
+        self.ensure_one()
+        return self.env["ir.qweb"]._render(
+            "customer_feedback.feedback_policy_default", {"company": self}
+        )
+
+    def _feedback_policy_load_default(self):
+        """Write the standard policy, in English and as translated in each
+        active language, for the company to adapt it rather than start from
+        nothing.
+
+        The field is translated term by term (Odoo's ``html_translate``, as
+        for every sanitised translated HTML): the English text is the
+        source, each language's render gives the translation of its terms.
+        """
+        self.ensure_one()
+        field = self._fields["feedback_policy"]
+        english = self.with_context(lang="en_US")
+        english.feedback_policy = english._feedback_policy_default()
+        source_terms = field.get_trans_terms(english.feedback_policy)
+        translations = {}
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            rendered = field.convert_to_cache(
+                self.with_context(lang=lang)._feedback_policy_default(), self
+            )
+            terms = field.get_trans_terms(rendered)
+            if len(terms) == len(source_terms):  # the same text, translated
+                translations[lang] = dict(zip(source_terms, terms, strict=True))
+        if translations:
+            self._update_field_translations("feedback_policy", translations)

@@ -26,3 +26,11 @@ class ResConfigSettings(models.TransientModel):
     feedback_at_risk_percent = fields.Float(
         related="company_id.feedback_at_risk_percent", readonly=False
     )
+    feedback_policy = fields.Html(related="company_id.feedback_policy", readonly=False)
+
+    def action_feedback_policy_load_default(self):
+        """Replace the company's complaint policy by the standard one, in
+        every active language, for the manager to adapt it."""
+        self.ensure_one()
+        self.company_id._feedback_policy_load_default()
+        return {"type": "ir.actions.client", "tag": "reload"}

@@ -63,11 +63,14 @@ class TestWebFormModel(PublicFormCommon):
     def test_valid_form_has_no_error(self):
         self.assertEqual(self.Ticket._web_form_errors(self._valid_form()), {})
         self.assertEqual(self._errors(phone=""), {}, "the phone is optional")
+        self.assertEqual(self._errors(email=""), {}, "so is the email, with a phone")
+        self.assertEqual(list(self._errors(email="", phone="")), ["email"], "not both")
 
     def test_each_invalid_field_has_its_error(self):
         cases = {
             "name": ["", "   ", "x" * 129],
-            "email": ["", "not-an-email", "a@b@c.com", "a@b", "An <a@b.com>", "a@b.com, c@d.com",
+            # empty is fine with a phone: see test_no_email_customer
+            "email": ["not-an-email", "a@b@c.com", "a@b", "An <a@b.com>", "a@b.com, c@d.com",
                       "x" * 250 + "@example.com"],
             "phone": ["call me", "12", "+84 912 345 678 999 999", "0912<script>"],
             "kind": ["", "spam", "Complaint"],

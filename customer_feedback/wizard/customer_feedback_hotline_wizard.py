@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import email_normalize
 
-from ..models.customer_feedback_ticket import KINDS
+from ..models.customer_feedback_ticket import CHANNELS, KINDS
 
 # Shortest caller name searched among the contacts' names.
 NAME_MIN_LENGTH = 3
@@ -15,6 +15,9 @@ HISTORY_LIMIT = 5
 # A call may be added to a ticket not yet closed: one being handled, or
 # resolved and waiting for the customer (who often calls about it).
 CALL_TARGET_STATES = ("closed", "cancelled")
+# The channels an agent takes feedback on in a conversation: a call, or a
+# chat app (Zalo...) whose messages they type in.
+QUICK_ENTRY_CHANNELS = ("hotline", "chat")
 
 
 class CustomerFeedbackHotlineWizard(models.TransientModel):
@@ -51,6 +54,11 @@ class CustomerFeedbackHotlineWizard(models.TransientModel):
         "res.partner", "Customer", compute="_compute_partner_id", store=True, readonly=False
     )
     kind = fields.Selection(KINDS, required=True, default="complaint")
+    channel = fields.Selection(
+        [channel for channel in CHANNELS if channel[0] in QUICK_ENTRY_CHANNELS],
+        required=True, default="hotline",
+        help="How the customer reached us: a call, or a chat app such as Zalo.",
+    )
     category_id = fields.Many2one("customer.feedback.category")
     title = fields.Char("Subject")
     description = fields.Html("What the customer said")
@@ -192,7 +200,7 @@ class CustomerFeedbackHotlineWizard(models.TransientModel):
             "description": self.description,
             "kind": self.kind,
             "category_id": self.category_id.id,
-            "channel": "hotline",
+            "channel": self.channel,
             "partner_id": partner.id,
             "partner_name": partner.name or self.name,
             "partner_phone": self.phone or partner.phone,
