@@ -184,7 +184,8 @@ start_postgresql() {
 # immutable and owned by our role; the existing run database gets the same.
 install_extensions() {
     local role=$1
-    local sql="CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    local sql="SET client_min_messages TO warning;
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
         CREATE EXTENSION IF NOT EXISTS unaccent;
         ALTER FUNCTION unaccent(text) IMMUTABLE;
         ALTER FUNCTION unaccent(text) OWNER TO \"$role\";"
