@@ -351,9 +351,10 @@ class CustomerFeedbackTicket(models.Model):
         super()._send_acknowledgement()
         if self.env.context.get("feedback_no_acknowledgement"):
             return
-        self.filtered(
-            lambda t: t.company_id.feedback_send_acknowledgement
-            and t.partner_phone and not (t.partner_id.email or t.partner_email)
+        # the emails first: read already by the acknowledgement, they leave
+        # nothing to read for most tickets
+        (self - self._customer_reachable()).filtered(
+            lambda t: t.company_id.feedback_send_acknowledgement and t.partner_phone
         )._acknowledge_without_email()
 
     def _acknowledge_without_email(self):
