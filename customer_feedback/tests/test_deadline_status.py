@@ -223,3 +223,8 @@ class TestKanbanColumns(FeedbackCommon):
         arch = Ticket.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
         self.assertIn('<progressbar field="deadline_status"', arch)
         self.assertNotIn("records_draggable", arch)
+        # no ribbon saying "Overdue" beside a resolution date still to come
+        self.assertNotIn("web_ribbon", arch)
+        for view_type in ("list", "form"):
+            arch = Ticket.get_views([(False, view_type)])["views"][view_type]["arch"]
+            self.assertIn('name="deadline_status_label"', arch)
