@@ -275,7 +275,7 @@ class CustomerFeedbackTicket(models.Model):
             "lang": self.env["res.lang"]._feedback_new_contact_lang(
                 company, text=form["message"]
             ),
-        }).with_env(self.env)
+        })
 
     @api.model
     def _web_form_known_customer(self, email, phone, company):
