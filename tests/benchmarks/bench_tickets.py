@@ -243,7 +243,7 @@ def settle_tickets(env):
     last 10 days still open (one in ten waiting for the customer), the others
     answered within 0-10 h, resolved within 0-60 h and closed a day later,
     with the times and on-time flags the ORM would store. Then every ticket
-    of a department belongs to one of the 10 demo departments."""
+    of a department belongs to one of the demo departments."""
     env.flush_all()
     env.cr.execute("SELECT id FROM customer_feedback_department WHERE active ORDER BY id")
     departments = [row[0] for row in env.cr.fetchall()]
@@ -254,27 +254,21 @@ def settle_tickets(env):
     env.cr.execute(f"""
         UPDATE customer_feedback_ticket SET
             department_id = (%(departments)s::int[])[1 + id %% cardinality(%(departments)s)],
-            date_first_response = date_received + (id %% 600) * interval '1 minute',
-            date_resolved = CASE WHEN date_received < %(recent)s
-                THEN date_received + (id %% 3600) * interval '1 minute' END
-        """, {"departments": departments,
-              "recent": datetime.now() - timedelta(days=10)})
-    env.cr.execute("""
-        UPDATE customer_feedback_ticket SET
-            state = CASE WHEN date_resolved IS NULL
-                THEN (CASE WHEN id % 10 = 0 THEN 'waiting' ELSE 'in_progress' END)
-                ELSE 'closed' END,
-            date_closed = date_resolved + interval '1 day',
-            response_hours = EXTRACT(EPOCH FROM date_first_response - date_received) / 3600,
-            resolution_hours = COALESCE(
-                EXTRACT(EPOCH FROM date_resolved - date_received) / 3600, 0),
-            response_on_time = date_first_response <= date_response_deadline,
-            resolution_on_time = COALESCE(date_resolved <= date_resolution_deadline, FALSE)
-        """)
-    env.cr.execute("""
-        UPDATE customer_feedback_ticket SET date_next_deadline = CASE
-            WHEN state = 'in_progress' THEN date_resolution_deadline END
-        """)
+            date_first_response = {answered},
+            date_resolved = CASE WHEN date_received < %(recent)s THEN {resolved} END,
+            date_closed = CASE WHEN date_received < %(recent)s
+                THEN {resolved} + interval '1 day' END,
+            state = CASE WHEN date_received < %(recent)s THEN 'closed'
+                WHEN id %% 10 = 0 THEN 'waiting' ELSE 'in_progress' END,
+            date_next_deadline = CASE WHEN date_received >= %(recent)s AND id %% 10 != 0
+                THEN date_resolution_deadline END,
+            response_hours = EXTRACT(EPOCH FROM {answered} - date_received) / 3600,
+            resolution_hours = CASE WHEN date_received < %(recent)s
+                THEN EXTRACT(EPOCH FROM {resolved} - date_received) / 3600 ELSE 0 END,
+            response_on_time = {answered} <= date_response_deadline,
+            resolution_on_time = date_received < %(recent)s
+                AND {resolved} <= date_resolution_deadline
+        """, {"departments": departments, "recent": datetime.now() - timedelta(days=10)})
     env.cr.execute(
         "SELECT state = 'closed', count(*) FROM customer_feedback_ticket GROUP BY 1 ORDER BY 1")
     (_open, open_count), (_closed, closed_count) = env.cr.fetchall()
