@@ -32,6 +32,8 @@
         "data/mail_activity_type_data.xml",
         "data/survey_survey_data.xml",
         "data/ir_cron_data.xml",
+        "data/customer_feedback_kind_keyword_data.xml",
+        "data/customer_feedback_classifier_data.xml",
         "views/customer_feedback_ticket_views.xml",
         "views/customer_feedback_category_views.xml",
         "views/customer_feedback_priority_views.xml",
@@ -54,6 +56,7 @@
         "views/customer_feedback_survey_campaign_views.xml",
         "views/customer_feedback_overview_views.xml",
         "views/customer_feedback_menus.xml",
+        "views/customer_feedback_classification_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -5,6 +5,7 @@ from . import customer_feedback_tag
 from . import customer_feedback_department
 from . import customer_feedback_department_overview
 from . import customer_feedback_category
+from . import customer_feedback_category_classification
 from . import customer_feedback_corrective_action
 from . import customer_feedback_ticket
 from . import customer_feedback_escalation
@@ -16,7 +17,10 @@ from . import customer_feedback_ticket_escalation
 from . import customer_feedback_ticket_deadline_status
 from . import customer_feedback_ticket_kanban
 from . import customer_feedback_ticket_confirmation
+from . import customer_feedback_kind_keyword
+from . import customer_feedback_classifier
 from . import customer_feedback_ticket_classification
+from . import customer_feedback_ticket_classification_learning
 from . import customer_feedback_ticket_search
 from . import customer_feedback_ticket_mail_gateway
 from . import customer_feedback_ticket_satisfaction

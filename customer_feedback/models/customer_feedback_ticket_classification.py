@@ -4,7 +4,8 @@ Works on the subject and the body, with or without Vietnamese diacritics
 and in any case ('khiếu nại', 'khieu nai' and 'KHIẾU NẠI' match alike),
 composed or decomposed and with either placement of the tone marks ('hóa
 đơn', 'hoá đơn': ``normalize_vietnamese``), by whole words. Categories
-bring their own keywords; the kinds and the urgency words are below. A
+bring their own keywords; the kinds and the urgency words are data
+(``customer.feedback.kind.keyword``). A
 keyword right after a negation does not count: said that way, it means the
 opposite, and praise said so ('không hài lòng', 'not satisfied') counts as
 a complaint. The ticket keeps which keywords matched and how confident the
@@ -23,27 +24,10 @@ from ..tools.vietnamese import normalize_vietnamese
 from .customer_feedback_category import normalize_keyword
 from .customer_feedback_ticket import KINDS
 
-# kind -> keywords, written with their diacritics
-KIND_KEYWORDS = {
-    "complaint": ["khiếu nại", "phàn nàn", "bức xúc", "thất vọng", "hoàn tiền", "bồi thường",
-                  "complaint", "complain", "unacceptable", "disappointed", "dissatisfied",
-                  "refund"],
-    "suggestion": ["góp ý", "đề xuất", "đề nghị", "kiến nghị", "suggestion", "suggest",
-                   "it would help", "would be nice", "proposal", "recommend"],
-    "praise": ["khen", "khen ngợi", "cảm ơn", "hài lòng", "tuyệt vời", "praise", "thank you",
-               "thanks", "excellent", "satisfied", "great service", "well done"],
-    "criticism": ["phê bình", "chỉ trích", "thiếu tôn trọng", "criticism",
-                  "criticise", "criticize", "rude"],
-    "question": ["hỏi", "câu hỏi", "hỏi đáp", "cho tôi hỏi", "question", "how do", "how can",
-                 "what is", "is it possible"],
-    "technical_support": ["lỗi", "hỏng", "không hoạt động", "không chạy", "hỗ trợ kỹ thuật",
-                          "error", "broken", "not working", "bug", "crash", "technical support"],
-    "product_request": ["yêu cầu sản phẩm", "báo giá", "đặt hàng", "mua thêm", "quotation",
-                        "quote", "order", "product request", "new product"],
-}
-
-URGENCY_KEYWORDS = ["khẩn cấp", "gấp", "ngay lập tức", "urgent", "asap", "immediately",
-                    "emergency", "as soon as possible"]
+# The words of each kind and the urgency words are data a manager edits
+# (customer.feedback.kind.keyword, defaults in
+# data/customer_feedback_kind_keyword_data.xml); the signals of the sentences
+# and the learned models: customer_feedback_ticket_classification_learning.py.
 
 # A keyword found in the subject counts this many times one in the body.
 SUBJECT_WEIGHT = 2
@@ -118,16 +102,6 @@ class NormalizedText:
         return None
 
 
-def _best(scores):
-    """(winner, confidence) from {candidate: score}; confidence in [0, 1]."""
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    if not ranked or ranked[0][1] <= 0:
-        return None, 0.0
-    best = ranked[0][1]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    return ranked[0][0], round(best / (best + runner_up), 2)
-
-
 class CustomerFeedbackTicket(models.Model):
     _inherit = "customer.feedback.ticket"
 
@@ -179,28 +153,26 @@ class CustomerFeedbackTicket(models.Model):
             matched.extend(kw for kw in in_subject + in_body if kw not in matched)
             return SUBJECT_WEIGHT * len(in_subject) + len(in_body)
 
-        kind_scores = {kind: score(words) for kind, words in KIND_KEYWORDS.items()}
-        # praise in the negative is dissatisfaction
-        kind_scores["complaint"] += score(KIND_KEYWORDS["praise"], negated=True)
-        kind, kind_confidence = _best(kind_scores)
-        categories = self.env["customer.feedback.category"].search(
-            [("keyword_list", "!=", False),
-             ("company_id", "in", [(company or self.env.company).id, False])]
+        company = company or self.env.company
+        # weighted vocabulary, negated praise as dissatisfaction, the signals
+        # of the sentences (questions, suggestions...)
+        kind_scores = self._kind_scores(subject, body, score, matched, company)
+        Category = self.env["customer.feedback.category"]
+        category_scores = {
+            Category.browse(category_id): score(keywords)
+            for category_id, keywords in Category._classification_keywords(company.id)
+            if keywords
+        }
+        urgent = bool(score(self._urgency_terms(company)))
+        # the rules blended with what was learned; the category's default
+        # kind only when the message says nothing of its kind
+        values = self._decide_classification(
+            f"{subject.lowered} . {body.lowered}", company, kind_scores, category_scores, matched
         )
-        category, category_confidence = _best(
-            {category: score(category.keyword_list) for category in categories}
-        )
-        urgent = bool(score(URGENCY_KEYWORDS))
-        kind = kind or (category.kind if category else None) or "other"
-        confidences = [c for c in (kind_confidence, category_confidence) if c]
         return {
-            "kind": kind,
-            "category_id": category.id if category else False,
-            "auto_kind": kind,
-            "auto_category_id": category.id if category else False,
+            **values,
             "is_auto_classified": True,
             "classification_keywords": ", ".join(matched) or False,
-            "classification_confidence": min(confidences) if confidences else 0.0,
             "is_urgent": urgent,
         }
 

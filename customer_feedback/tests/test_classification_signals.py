@@ -1,0 +1,244 @@
+"""Classification that reads customers: signals, vocabulary as data, learning.
+
+The messages go through the mail gateway (raw RFC 822, ``message_process``)
+where the test is about a ticket, and through ``_classify_message`` (what the
+gateway and the public form call) for the tables of small examples.
+"""
+
+import unicodedata
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError
+from odoo.tests import BaseCase, tagged
+from odoo.tools import mute_logger
+
+from ..models.customer_feedback_classifier import MIN_EXAMPLES
+from ..tools.text_classifier import NaiveBayes
+from .test_mail_gateway import GATEWAY_LOGGERS, MailGatewayCase
+
+
+@tagged("post_install", "-at_install")
+class TestClassificationSignals(MailGatewayCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Category = cls.env["customer.feedback.category"]
+        # a category whose default kind is a complaint, like the demo's products
+        cls.cat_stands = cls.Category.create({
+            "name": "CF TV Stands", "kind": "complaint", "keywords": "kệ tivi, tv stand",
+            "company_id": cls.company_a.id,
+        })
+        # a category the rules do not know: no keywords
+        cls.cat_lamps = cls.Category.create({
+            "name": "CF Lamps", "kind": "complaint", "company_id": cls.company_a.id,
+        })
+
+    def _kind(self, body, subject=""):
+        return self.Ticket._classify_message(subject, body, self.company_a)["kind"]
+
+    def test_questions_both_languages(self):
+        for body in (
+            "Cho mình hỏi kệ tivi này còn màu trắng không?",
+            "cho minh hoi ke tivi nay con mau trang khong?",
+            "Kệ tivi dài bao nhiêu vậy shop",
+            "ke tivi giao mat bao lau",
+            "Kệ tivi có kèm ốc vít không ạ",
+            "How long is the tv stand?",
+            "Does the tv stand come assembled?",
+            "tv stand in walnut?",
+        ):
+            with self.subTest(body=body):
+                self.assertEqual(self._kind(body), "question")
+
+    def test_praise_and_dissatisfaction_weighted_with_negation(self):
+        cases = {
+            "Kệ tivi đẹp, giao nhanh, rất hài lòng!": "praise",
+            "ke tivi dep, giao nhanh, rat hai long": "praise",
+            "Quick delivery and the tv stand looks amazing, thanks!": "praise",
+            "Kệ tivi không đẹp như hình, giao cũng không nhanh.": "complaint",
+            "The tv stand is not great and the delivery was not fast.": "complaint",
+            # one thank-you at the end of a complaint does not make it praise
+            "Kệ tivi bị trầy và móp, thất vọng quá. Cảm ơn.": "complaint",
+        }
+        for body, kind in cases.items():
+            with self.subTest(body=body):
+                self.assertEqual(self._kind(body), kind)
+
+    def test_requests_suggestions_criticism_errors(self):
+        cases = {
+            "Bên mình cần 20 cái kệ tivi, gửi giúp báo giá nhé": "product_request",
+            "We would like to buy 12 tv stands, please quote": "product_request",
+            "Shop nên có thêm kệ tivi màu xám": "suggestion",
+            "shop nen co them ke tivi mau xam": "suggestion",
+            "Mong shop đề xuất thêm mẫu kệ tivi treo tường": "suggestion",
+            "It would be useful to have a tv stand with a drawer": "suggestion",
+            "Nhân viên giao kệ tivi thái độ cáu gắt, quát cả mẹ tôi": "criticism",
+            "The installer of the tv stand was rude and unprofessional": "criticism",
+            "Kệ tivi điện hiện mã lỗi E4 rồi đứng im": "technical_support",
+            "the motorised tv stand shows error 12": "technical_support",
+        }
+        for body, kind in cases.items():
+            with self.subTest(body=body):
+                self.assertEqual(self._kind(body), kind)
+
+    def test_both_tone_placements_and_decomposed(self):
+        old = "Kệ tivi giao sai hóa đơn, khỏe thì tôi ra cửa hàng. Thất vọng."
+        new = "Kệ tivi giao sai hoá đơn, khoẻ thì tôi ra cửa hàng. Thất vọng."
+        results = {
+            self._kind(text) for text in (old, new, unicodedata.normalize("NFD", new))
+        }
+        self.assertEqual(results, {"complaint"})
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_category_default_never_overrides_question_or_praise(self):
+        question = self._process(self._email(
+            subject="Kệ tivi", body="Kệ tivi gỗ sồi có bảo hành bao lâu vậy?"
+        ))
+        self.assertEqual(question.category_id, self.cat_stands)
+        self.assertEqual(question.kind, "question", "not the category's default complaint")
+        self.assertNotEqual(question.kind_method, "default")
+        praise = self._process(self._email(
+            subject="TV stand", body="The tv stand arrived quickly, lovely finish. Thank you!"
+        ))
+        self.assertEqual(praise.kind, "praise")
+        silent = self._process(self._email(subject="Kệ tivi", body="Kệ tivi."))
+        self.assertEqual(silent.kind, "complaint", "nothing said: the category's default")
+        self.assertEqual(silent.kind_method, "default")
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_manager_edits_vocabulary_and_it_changes_the_result(self):
+        body = "Đèn phòng khách cứ chập chờn từ hôm qua."
+        self.assertNotEqual(self._kind(body), "technical_support")
+        Keyword = self.env["customer.feedback.kind.keyword"]
+        with self.assertRaises(AccessError):
+            Keyword.with_user(self.user_a).create({"term": "chập chờn", "kind": "complaint"})
+        self.assertTrue(Keyword.with_user(self.user_a).search_count([]), "users read it")
+        term = Keyword.with_user(self.manager).create({
+            "term": "chập chờn", "kind": "technical_support", "weight": 3, "lang": "vi",
+        })
+        self.assertEqual(self._kind(body), "technical_support")
+        self.assertEqual(self._kind("den phong khach cu chap chon"), "technical_support")
+        ticket = self._process(self._email(subject="Đèn", body=body))
+        self.assertIn("chập chờn", ticket.classification_keywords)
+        term.with_user(self.manager).active = False
+        self.assertNotEqual(self._kind(body), "technical_support")
+        # urgency words too
+        self.assertFalse(
+            self.Ticket._classify_message("", "Đèn bốc khói", self.company_a)["is_urgent"]
+        )
+        Keyword.with_user(self.manager).create({"term": "bốc khói", "usage": "urgency"})
+        self.assertTrue(
+            self.Ticket._classify_message("", "den boc khoi", self.company_a)["is_urgent"]
+        )
+        # another company does not see it
+        self.assertFalse(
+            self.Ticket._classify_message("", "Đèn bốc khói", self.company_b)["is_urgent"]
+        )
+
+    def _lamp_messages(self):
+        return [
+            "Đèn bàn mua tuần trước bóng bị chập, bật lên tắt ngay.",
+            "den ban chap chon, sang toi lai tat",
+            "The desk lamp flickers all the time.",
+            "Chao đèn bị nứt một đường.",
+            "Dây đèn ngắn quá không tới ổ điện.",
+            "Đèn đứng ở phòng khách không sáng nữa.",
+            "my floor lamp lightbulb burned out on day two",
+            "Bóng đèn led nhanh cháy quá.",
+            "den cay bi nghieng, chan de khong vung",
+            "The lamp shade arrived crushed.",
+        ]
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_training_on_corrections_changes_the_next_ticket(self):
+        probe = "Cái đèn ngủ bóng chập chờn, sáng được một lúc là tắt."
+        before = self.Ticket._classify_message("", probe, self.company_a)
+        self.assertNotEqual(before["category_id"], self.cat_lamps.id)
+        messages = self._lamp_messages()
+        for index in range(MIN_EXAMPLES + 2):
+            ticket = self._process(self._email(
+                # as many customers (one customer's flood of mail is held back)
+                sender=f"Khách {index} <khach{index}@cf-mail.example.com>",
+                subject=f"Phản hồi {index}",
+                body=f"{messages[index % len(messages)]} Mã đơn {1000 + index}.",
+            ))
+            # a feedback manager corrects the category (through the write of the form)
+            ticket.with_user(self.manager).write({"category_id": self.cat_lamps.id})
+            self.assertTrue(ticket.classification_corrected)
+        # the nightly job learns; a manager may also start it from the list
+        cron = self.env.ref("customer_feedback.ir_cron_train_classifiers")
+        self.assertTrue(cron.active)
+        self.env["customer.feedback.classifier"]._cron_train()
+        classifier = self.env["customer.feedback.classifier"].search(
+            [("company_id", "=", self.company_a.id)]
+        )
+        self.assertGreaterEqual(classifier.example_count, MIN_EXAMPLES + 2)
+        self.assertTrue(classifier.is_used)
+        ticket = self._process(self._email(subject="Đèn ngủ", body=probe))
+        self.assertEqual(ticket.category_id, self.cat_lamps)
+        self.assertEqual(ticket.category_method, "learned")
+        # the explanation names the words that decided
+        self.assertIn("den", ticket.classification_keywords.split(", "))
+        # another company learned nothing from it
+        other = self.Ticket._classify_message("", probe, self.company_b)
+        self.assertNotEqual(other["category_id"], self.cat_lamps.id)
+
+    def test_manager_trains_now_user_cannot(self):
+        Classifier = self.env["customer.feedback.classifier"]
+        classifier = Classifier.search([("company_id", "=", self.company_a.id)])
+        classifier = classifier or Classifier.create({"company_id": self.company_a.id})
+        with self.assertRaises(AccessError):
+            classifier.with_user(self.user_a).action_train()
+        classifier.with_user(self.manager).action_train()
+        self.assertTrue(classifier.date_trained)
+
+    @mute_logger("odoo.addons.customer_feedback.models.customer_feedback_scheduled_job")
+    def test_training_failure_isolated_per_company(self):
+        Classifier = type(self.env["customer.feedback.classifier"])
+        original = Classifier._training_examples
+
+        def failing(classifier):
+            if classifier.company_id == self.company_b:
+                raise ValueError("corrupted history")
+            return original(classifier)
+
+        with patch.object(Classifier, "_training_examples", failing):
+            self.env["customer.feedback.classifier"]._cron_train()
+        classifiers = self.env["customer.feedback.classifier"].search([])
+        trained = classifiers.filtered("date_trained")
+        failed = classifiers.filtered(lambda c: c.company_id == self.company_b)
+        self.assertIn(self.company_a, trained.company_id)
+        self.assertFalse(failed.date_trained)
+        self.assertTrue(failed.activity_ids, "a manager is told on the failed record")
+
+    def test_report_fields_tell_the_method_and_what_was_kept(self):
+        values = self.Ticket._classify_message("", "Kệ tivi có màu đen không?", self.company_a)
+        self.assertEqual(values["kind_method"], "rules")
+        self.assertEqual(values["category_method"], "rules")
+        ticket = self.Ticket.sudo().create({  # sudo: as the gateway creates it
+            "title": "Kệ tivi", "description": "Kệ tivi có màu đen không?", **values,
+        })
+        self.assertEqual((ticket.kind_kept, ticket.category_kept), (1.0, 1.0))
+        ticket.with_user(self.manager).kind = "complaint"
+        self.assertEqual((ticket.kind_kept, ticket.category_kept), (0.0, 1.0))
+        groups = self.Ticket._read_group(
+            [("id", "=", ticket.id)], ["kind_method"], ["kind_kept:avg"]
+        )
+        self.assertEqual(groups, [("rules", 0.0)])
+
+
+@tagged("post_install", "-at_install")
+class TestTextClassifier(BaseCase):
+    def test_learns_explains_and_round_trips(self):
+        model = NaiveBayes().learn([
+            ("giao hàng chậm quá", "delivery"), ("giao hang tre 3 ngay", "delivery"),
+            ("hóa đơn sai", "billing"), ("hoa don ghi sai ten", "billing"),
+        ])
+        label, probability, reasons = model.predict("đơn giao hàng trễ")
+        self.assertEqual(label, "delivery")
+        self.assertGreater(probability, 0.5)
+        self.assertIn("giao hang", reasons)
+        copy = NaiveBayes.from_dict(model.to_dict())
+        self.assertEqual(copy.predict("hoá đơn")[0], "billing", "either tone placement")
+        self.assertEqual(copy.predict("x", labels={"billing"})[0], "billing")
+        self.assertEqual(NaiveBayes().predict("x"), (None, 0.0, []))
