@@ -25,6 +25,10 @@ class CustomerFeedbackCategory(models.Model):
     _description = "Feedback Category"
     _parent_store = True
     _rec_name = "complete_name"
+    # the path in the reader's language is searched through the names
+    _rec_names_search = ["complete_name", "name"]
+    # ``complete_name`` is stored once, in the source language, for ordering
+    # and search; people read ``display_name``, built from the translated names
     _order = "complete_name"
     _check_company_auto = True
 
@@ -76,6 +80,17 @@ class CustomerFeedbackCategory(models.Model):
                 category.complete_name = f"{category.parent_id.complete_name} / {category.name}"
             else:
                 category.complete_name = category.name
+
+    @api.depends_context("lang")
+    @api.depends("name", "parent_id.name")
+    def _compute_display_name(self):
+        """The full path ("Dịch vụ / Giao hàng"), in the reader's language."""
+        for category in self:
+            names, node = [], category
+            while node:
+                names.append(node.name or "")
+                node = node.parent_id
+            category.display_name = " / ".join(reversed(names))
 
     @api.depends("keywords")
     def _compute_keyword_list(self):

@@ -19,3 +19,4 @@ from . import test_scheduled_jobs
 from . import test_customer_answers
 from . import test_campaign_calendar
 from . import test_phone_matching
+from . import test_category_language
