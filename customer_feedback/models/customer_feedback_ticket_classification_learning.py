@@ -41,8 +41,10 @@ CLEAR_SCORE = 3.0
 CLEAR_CONFIDENCE = 0.6
 # Below this combined score nothing was found.
 MIN_SCORE = 0.25
-# Without any rule for it, the learned model decides only when this sure.
-LEARNED_ALONE = 0.6
+# Without any rule for it, the learned model decides only when this sure
+# (surer for the kind: until a company has its own, the kind model is the
+# generic one shipped with the addon).
+LEARNED_ALONE = {"kind": 0.7, "category": 0.6}
 
 # What the classification records is written by code only (see
 # customer_feedback_ticket_recorded_facts.py).
@@ -54,7 +56,7 @@ RECORDED_FACTS.update({
 })
 
 
-def _blend(rule_scores, probabilities, learned_weight):
+def _blend(rule_scores, probabilities, target):
     """(winner, confidence, method) from the rules' scores and the learned
     probabilities, both keyed alike; (None, 0, None) when neither found
     enough."""
@@ -66,12 +68,12 @@ def _blend(rule_scores, probabilities, learned_weight):
     for label in set(rule_scores) | set(probabilities):
         rules = max(rule_scores.get(label, 0), 0) / (total + RULES_DAMPING) if total else 0.0
         from_rules[label] = rules
-        combined[label] = rules + learned_weight * probabilities.get(label, 0.0)
+        combined[label] = rules + LEARNED_WEIGHT[target] * probabilities.get(label, 0.0)
     ranked = sorted(combined.items(), key=lambda item: item[1], reverse=True)
     if not ranked or ranked[0][1] < MIN_SCORE:
         return None, 0.0, None
     winner = ranked[0][0]
-    if not from_rules[winner] and probabilities.get(winner, 0.0) < LEARNED_ALONE:
+    if not from_rules[winner] and probabilities.get(winner, 0.0) < LEARNED_ALONE[target]:
         return None, 0.0, None
     if from_rules[winner] and from_rules[winner] == max(from_rules.values()):
         # the confidence of the method that decided: of the rules, how far
@@ -160,7 +162,7 @@ class CustomerFeedbackTicket(models.Model):
         kind_probabilities = kind_model.probabilities(text) if kind_model else {}
         kind_probabilities.pop("other", None)  # 'other' is what is left, not a finding
         kind, kind_confidence, kind_method = _blend(
-            kind_scores, kind_probabilities, LEARNED_WEIGHT["kind"]
+            kind_scores, kind_probabilities, "kind"
         )
         categories = {str(category.id): category for category in category_scores}
         Category = self.env["customer.feedback.category"]
@@ -171,7 +173,7 @@ class CustomerFeedbackTicket(models.Model):
         categories.update((cid, Category.browse(int(cid))) for cid in category_probabilities)
         category_id, category_confidence, category_method = _blend(
             {str(category.id): value for category, value in category_scores.items()},
-            category_probabilities, LEARNED_WEIGHT["category"],
+            category_probabilities, "category",
         )
         category = categories.get(category_id) or Category
         reasons = []

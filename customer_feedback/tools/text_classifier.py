@@ -16,6 +16,7 @@ of Vietnamese, where a word is often two syllables.
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 
 from ..models.customer_feedback_category import normalize_keyword
@@ -37,6 +38,7 @@ STOP_WORDS = frozenset({
 NEGATIONS = frozenset({"khong", "chua", "chang", "not", "never", "dont", "didnt", "isnt"})
 
 
+@lru_cache(maxsize=64)
 def features(text):
     """The normalised words of ``text`` and their bigrams ('giao_hang'); a
     word right after a negation only in its bigram."""
@@ -64,6 +66,15 @@ class NaiveBayes:
     def _refresh(self):
         self.vocabulary = set().union(*self.label_counts.values()) if self.label_counts else set()
         self.label_totals = {label: sum(c.values()) for label, c in self.label_counts.items()}
+        # log-probabilities computed once: a message is scored by lookups
+        vocabulary = len(self.vocabulary) + 1
+        self.log_unseen, self.log_probs = {}, {}
+        for label, counts in self.label_counts.items():
+            log_denominator = math.log(self.label_totals[label] + ALPHA * vocabulary)
+            self.log_unseen[label] = math.log(ALPHA) - log_denominator
+            self.log_probs[label] = {
+                gram: math.log(count + ALPHA) - log_denominator for gram, count in counts.items()
+            }
 
     @property
     def size(self):
@@ -90,14 +101,12 @@ class NaiveBayes:
         if not candidates:
             return {}
         grams = [gram for gram in features(text) if gram in self.vocabulary]
-        vocabulary = len(self.vocabulary) + 1
         total_docs = sum(self.label_docs[label] for label in candidates)
         log_scores = {}
         for label in candidates:
-            counts = self.label_counts[label]
-            denominator = self.label_totals[label] + ALPHA * vocabulary
+            log_probs, unseen = self.log_probs[label], self.log_unseen[label]
             log_scores[label] = math.log(self.label_docs[label] / total_docs) + sum(
-                math.log((counts.get(gram, 0) + ALPHA) / denominator) for gram in grams
+                log_probs.get(gram, unseen) for gram in grams
             )
         top = max(log_scores.values())
         exps = {label: math.exp(score - top) for label, score in log_scores.items()}
