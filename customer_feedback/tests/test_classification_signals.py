@@ -220,6 +220,9 @@ class TestClassificationSignals(MailGatewayCase):
         })
         self.assertEqual((ticket.kind_kept, ticket.category_kept), (1.0, 1.0))
         ticket.with_user(self.manager).kind = "complaint"
+        # what the classification recorded is written by nobody
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.manager).write({"kind_method": "learned"})
         self.assertEqual((ticket.kind_kept, ticket.category_kept), (0.0, 1.0))
         groups = self.Ticket._read_group(
             [("id", "=", ticket.id)], ["kind_method"], ["kind_kept:avg"]
