@@ -313,8 +313,10 @@ class CustomerFeedbackTicket(models.Model):
         :param links: optional function ticket -> the customer's buttons
             (see ``_confirmation_links``), shown to the customer only
         """
-        template = self.env.ref(xmlid)
         reachable = self._customer_reachable()
+        if not reachable:
+            return
+        template = self.env.ref(xmlid)
         contacts = reachable.filtered(lambda t: t.partner_id.email)
         contacts._message_post_template(template, automatic=automatic, links=links)
         for ticket in reachable - contacts:
