@@ -21,6 +21,7 @@
     "data": [
         "security/customer_feedback_security.xml",
         "security/ir.model.access.csv",
+        "security/customer_feedback_classification_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/customer_feedback_priority_data.xml",

@@ -118,6 +118,11 @@ class TestClassificationSignals(MailGatewayCase):
         })
         self.assertEqual(self._kind(body), "technical_support")
         self.assertEqual(self._kind("den phong khach cu chap chon"), "technical_support")
+        self.assertFalse(
+            Keyword.with_user(self.user_company_b).search([("id", "=", term.id)]),
+            "another company's users do not read it",
+        )
+        self.assertTrue(Keyword.with_user(self.user_company_b).search_count([]), "shared terms")
         ticket = self._process(self._email(subject="Đèn", body=body))
         self.assertIn("chập chờn", ticket.classification_keywords)
         term.with_user(self.manager).active = False
