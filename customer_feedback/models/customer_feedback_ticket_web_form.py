@@ -258,9 +258,13 @@ class CustomerFeedbackTicket(models.Model):
         if not email:
             return self._web_form_phone_contact(form, company), Partner
         # The default only applies to a contact created now.
+        # a new contact speaks the language of the page the form was sent from
         partner = self.with_context(
             default_phone=form["phone"] or False
-        )._find_or_create_customer(email, form["name"], company)
+        )._find_or_create_customer(
+            email, form["name"], company, lang=self.env.context.get("lang"),
+            text=form["message"],
+        )
         return partner.with_env(self.env), Partner
 
     @api.model
@@ -273,7 +277,7 @@ class CustomerFeedbackTicket(models.Model):
         return self.env["res.partner"].create({
             "name": form["name"], "phone": form["phone"],
             "lang": self.env["res.lang"]._feedback_new_contact_lang(
-                company, text=form["message"]
+                company, lang=self.env.context.get("lang"), text=form["message"]
             ),
         })
 
