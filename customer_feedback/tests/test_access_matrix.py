@@ -123,8 +123,7 @@ MATRIX = {
         "create":                      "  -    -    -    -    -    Y    Y    Y    Y ",
         "unlink":                      "  -    -    -    -    -    -    -    Y    - ",
     },
-    # LEAK (reported): company A's own words are read by company B's users,
-    # the model has no multi-company rule (the priority levels' is the model)
+    # a company's own words (shared words, without company, are everyone's)
     "customer.feedback.kind.keyword": {
         "read":                        "  -    -    -    -    -    Y    Y    Y    - ",
         "write":                       "  -    -    -    -    -    -    -    Y    - ",
