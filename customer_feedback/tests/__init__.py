@@ -21,3 +21,4 @@ from . import test_campaign_calendar
 from . import test_phone_matching
 from . import test_category_language
 from . import test_ui_public_form_vi_tour
+from . import test_access_matrix
