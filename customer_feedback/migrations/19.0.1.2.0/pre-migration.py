@@ -4,7 +4,10 @@ customer, and they come from the company's feedback address.
 
 The templates are ``noupdate`` so that a company may edit them, and Odoo
 never updates such records. These are removed before the upgrade, which
-creates them again as the module ships them, with their translations.
+creates them again as the module ships them, with their translations (the
+acknowledgement of 19.0.1.3.0, which tells an unverified sender of the
+public form what to do and links the complaint policy, included: a database
+of 19.0.1.1.0 runs this before loading it).
 """
 
 CHANGED_TEMPLATES = (
