@@ -37,12 +37,12 @@ def _page_number_font():
 def number_pages(pdf_stream, label):
     """A copy of ``pdf_stream`` with ``label(page, count)`` at the foot of each page."""
     reader = PdfFileReader(pdf_stream, strict=False)
-    count = reader.getNumPages()
+    count = len(reader.pages)
     font = _page_number_font()
     overlay_stream = io.BytesIO()
     overlay = canvas.Canvas(overlay_stream)
     for index in range(count):
-        box = reader.getPage(index).mediabox
+        box = reader.pages[index].mediabox
         width, _height = float(box.width), float(box.height)
         overlay.setPageSize((width, float(box.height)))
         overlay.setFont(font, FONT_SIZE)
@@ -53,9 +53,9 @@ def number_pages(pdf_stream, label):
     numbers = PdfFileReader(overlay_stream, strict=False)
     writer = PdfFileWriter()
     for index in range(count):
-        page = reader.getPage(index)
-        page.mergePage(numbers.getPage(index))
-        writer.addPage(page)
+        page = reader.pages[index]
+        page.merge_page(numbers.pages[index])
+        writer.add_page(page)
     output = io.BytesIO()
     writer.write(output)
     return output
