@@ -10,7 +10,10 @@ error (Odoo shows it as the red exception mark of lists and kanban, and the
 run: once the cause is fixed the job finishes it, and its activity is marked
 done with that note.
 
-Concurrency errors (serialization, locks) are not failures of the record:
+A record a rule of the procedure refuses (a UserError) is logged as a
+warning, without a traceback: it is no bug, and it may come back at every run
+until someone acts. Concurrency errors (serialization, locks) are not
+failures of the record:
 they are raised, so that the run stops and Odoo tries again later, as it does
 for its own crons.
 """
@@ -21,6 +24,7 @@ import sys
 import psycopg2
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -89,12 +93,19 @@ class CustomerFeedbackScheduledJob(models.AbstractModel):
     def _report_job_failure(self, job):
         """Log the error being handled and tell a feedback manager, once."""
         self.ensure_one()
-        _logger.exception("%s failed on %s; the other records go on", job, self)
+        if isinstance(sys.exc_info()[1], UserError):
+            # a rule of the procedure refused it (e.g. a corrective action
+            # still open): no bug to trace, and it may repeat at every run
+            _logger.warning("%s could not process %s: %s", job, self, _last_error_message())
+        else:
+            _logger.exception("%s failed on %s; the other records go on", job, self)
         if self._open_failure_activities(job):
             return
         manager = self._job_failure_user()
         # in the manager's language: the activity is theirs to read
-        record = self.with_context(lang=manager.lang or self.env.lang)
+        record = self.with_context(
+            lang=self.env["res.lang"]._feedback_recipient_lang(manager.partner_id)
+        )
         # sudo: the job runs as the cron's user, who may not see the record's
         # activities; the activity goes to a manager, who may.
         record.sudo().activity_schedule(
