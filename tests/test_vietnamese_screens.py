@@ -9,7 +9,7 @@ terms of the addons in it:
 - the backend screens (list, kanban, form, search of each model, with the
   field labels and choices the web client shows), as a feedback manager;
 - the portal pages and the public form, as a portal customer and as an
-  anonymous visitor whose browser asks for Vietnamese;
+  anonymous visitor on the Vietnamese pages of the language selector;
 - the customer emails, for a Vietnamese customer;
 - the activities the crons write, for a Vietnamese recipient;
 - the three PDF reports (their HTML).
@@ -188,18 +188,16 @@ class TestVietnameseScreens(HttpCase):
                 self._assert_vietnamese(url, _text_of_html(response.text))
 
     def test_public_pages(self):
-        # a new session takes the browser's language (authenticate() would
-        # fix the session's language to the user's)
-        self.opener.cookies.clear()
-        headers = {"Accept-Language": "vi-VN,vi;q=0.9"}
+        # the Vietnamese pages of the language selector (/vi/...), for a new
+        # visitor; the confirmation page speaks the customer's language
         confirmation_round = self.ticket.confirmation_round
         token = self.ticket._confirmation_token(confirmation_round)
         confirm = f"/feedback/confirm/{self.ticket.id}/{confirmation_round}/accept?token={token}"
-        urls = ["/feedback", "/feedback/thanks", confirm]
+        urls = ["/vi/feedback", "/vi/feedback/thanks", "/vi/feedback/policy", confirm]
         for url in urls:
             with self.subTest(url=url):
                 self.opener.cookies.clear()
-                response = self.url_open(url, headers=headers)
+                response = self.url_open(url)
                 self.assertEqual(response.status_code, 200)
                 self._assert_vietnamese(url, _text_of_html(response.text))
 
