@@ -2,7 +2,7 @@
     "name": "Customer Feedback",
     "summary": "Receive, route and resolve customer complaints, suggestions "
     "and praise inside the CRM",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-feedback/customer-feedback",
     "author": "Customer Feedback contributors",

@@ -178,6 +178,19 @@ class CustomerFeedbackSatisfaction(models.Model):
             return self.ticket_id._feedback_sender()
         return self.company_id.email_formatted or False
 
+    def _satisfaction_summary(self):
+        """The customer's summary of these answered questionnaires (the keys
+        of res.partner's SATISFACTION_SUMMARY_FIELDS), the latest first."""
+        answered = self.sorted(lambda s: (s.date_answered or s.date_sent, s.id), reverse=True)
+        scored = answered.filtered("has_csat")
+        return {
+            "count": len(answered),
+            "csat_last": scored[:1].csat,
+            "csat_avg": sum(scored.mapped("csat")) / len(scored) if scored else 0.0,
+            "nps_category": answered.filtered("nps_category")[:1].nps_category or None,
+            "dissatisfied": bool(answered[:1].is_dissatisfied),
+        }
+
     def _on_answered(self):
         """The customer submitted the questionnaire: follow up a low score."""
         low = self.filtered(lambda s: s.is_dissatisfied and not s.follow_up_done)

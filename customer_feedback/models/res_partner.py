@@ -3,6 +3,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools.language import in_lang
 from .customer_feedback_satisfaction import NPS_CATEGORIES
@@ -10,6 +11,18 @@ from .customer_feedback_satisfaction import NPS_CATEGORIES
 # Who reads a customer's satisfaction summary: the feedback team (each agent
 # reads only their departments' answers, the summary covers all of them).
 SATISFACTION_GROUP = "customer_feedback.group_feedback_user"
+
+# field -> (key in the stored summary, value without answers)
+SATISFACTION_SUMMARY_FIELDS = {
+    "feedback_survey_count": ("count", 0),
+    "feedback_csat_last": ("csat_last", 0.0),
+    "feedback_csat_avg": ("csat_avg", 0.0),
+    "feedback_nps_category": ("nps_category", False),
+    "feedback_is_dissatisfied": ("dissatisfied", False),
+}
+SUMMARY_SQL_TYPES = {"integer": "int4", "float": "float8", "selection": "text",
+                     "boolean": "bool"}
+SUMMARY_SQL_OPERATORS = ("in", "not in", "<", "<=", ">", ">=")
 
 CARE_INTERVALS = {
     "biweekly": relativedelta(weeks=2),
@@ -47,25 +60,42 @@ class ResPartner(models.Model):
         "Last Survey Sent", readonly=True, index="btree_not_null", copy=False,
         groups=SATISFACTION_GROUP,
     )
+    # The summary is kept per company: a contact shared by the companies (no
+    # company on it) is surveyed by each of them, and company B's team must
+    # not read what the customer answered company A (the same reasoning as
+    # the answers' multi-company rule). The answers of every company are
+    # summed up in one stored column (kept current by the ORM's triggers);
+    # the fields below read the part of the reader's current company, like
+    # Odoo's company-dependent fields do (computed as superuser, as they read
+    # the administrators' column; their own groups keep them to the team).
+    feedback_satisfaction_summary = fields.Json(
+        compute="_compute_feedback_satisfaction_summary", store=True,
+        groups="base.group_system",
+    )
     feedback_csat_last = fields.Float(
-        "Latest Satisfaction", compute="_compute_feedback_satisfaction", store=True,
+        "Latest Satisfaction", compute="_compute_feedback_satisfaction",
+        search="_search_feedback_csat_last", compute_sudo=True,
         groups=SATISFACTION_GROUP,
     )
     feedback_csat_avg = fields.Float(
-        "Average Satisfaction", compute="_compute_feedback_satisfaction", store=True,
+        "Average Satisfaction", compute="_compute_feedback_satisfaction",
+        search="_search_feedback_csat_avg", compute_sudo=True,
         groups=SATISFACTION_GROUP,
     )
     feedback_nps_category = fields.Selection(
-        NPS_CATEGORIES, "NPS Category", compute="_compute_feedback_satisfaction", store=True,
+        NPS_CATEGORIES, "NPS Category", compute="_compute_feedback_satisfaction",
+        search="_search_feedback_nps_category", compute_sudo=True,
         groups=SATISFACTION_GROUP,
     )
     feedback_survey_count = fields.Integer(
-        "Surveys Answered", compute="_compute_feedback_satisfaction", store=True,
+        "Surveys Answered", compute="_compute_feedback_satisfaction",
+        search="_search_feedback_survey_count", compute_sudo=True,
         groups=SATISFACTION_GROUP,
     )
     feedback_is_dissatisfied = fields.Boolean(
-        "Dissatisfied", compute="_compute_feedback_satisfaction", store=True,
-        index="btree_not_null", help="The latest questionnaire answered shows a low score.",
+        "Dissatisfied", compute="_compute_feedback_satisfaction",
+        search="_search_feedback_is_dissatisfied", compute_sudo=True,
+        help="The latest questionnaire answered to this company shows a low score.",
         groups=SATISFACTION_GROUP,
     )
     # Care rhythm
@@ -79,21 +109,73 @@ class ResPartner(models.Model):
         "feedback_satisfaction_ids.state", "feedback_satisfaction_ids.csat",
         "feedback_satisfaction_ids.has_csat", "feedback_satisfaction_ids.nps_category",
         "feedback_satisfaction_ids.is_dissatisfied", "feedback_satisfaction_ids.date_answered",
+        "feedback_satisfaction_ids.company_id",
     )
-    def _compute_feedback_satisfaction(self):
+    def _compute_feedback_satisfaction_summary(self):
+        """{company id: that company's summary} of the answered questionnaires.
+
+        Computed as superuser (stored computed field): it sums up every
+        company's answers; each reader gets their company's part only.
+        """
         for partner in self:
-            answered = partner.feedback_satisfaction_ids.filtered(
-                lambda s: s.state == "done"
-            ).sorted(lambda s: (s.date_answered or s.date_sent, s.id), reverse=True)
-            scored = answered.filtered("has_csat")
-            latest = answered[:1]
-            partner.feedback_survey_count = len(answered)
-            partner.feedback_csat_last = scored[:1].csat
-            partner.feedback_csat_avg = (
-                sum(scored.mapped("csat")) / len(scored) if scored else 0.0
-            )
-            partner.feedback_nps_category = answered.filtered("nps_category")[:1].nps_category
-            partner.feedback_is_dissatisfied = bool(latest.is_dissatisfied)
+            answered = partner.feedback_satisfaction_ids.filtered(lambda s: s.state == "done")
+            partner.feedback_satisfaction_summary = {
+                str(company.id): answered.filtered(
+                    lambda s, company=company: s.company_id == company
+                )._satisfaction_summary()
+                for company in answered.company_id
+            } or False
+
+    @api.depends("feedback_satisfaction_summary")
+    @api.depends_context("company")
+    def _compute_feedback_satisfaction(self):
+        company_key = str(self.env.company.id)
+        for partner in self:
+            summary = (partner.feedback_satisfaction_summary or {}).get(company_key, {})
+            for fname, (key, default) in SATISFACTION_SUMMARY_FIELDS.items():
+                partner[fname] = summary.get(key) or default
+
+    def _search_feedback_csat_last(self, operator, value):
+        return self._search_satisfaction_summary("feedback_csat_last", operator, value)
+
+    def _search_feedback_csat_avg(self, operator, value):
+        return self._search_satisfaction_summary("feedback_csat_avg", operator, value)
+
+    def _search_feedback_nps_category(self, operator, value):
+        return self._search_satisfaction_summary("feedback_nps_category", operator, value)
+
+    def _search_feedback_survey_count(self, operator, value):
+        return self._search_satisfaction_summary("feedback_survey_count", operator, value)
+
+    def _search_feedback_is_dissatisfied(self, operator, value):
+        return self._search_satisfaction_summary("feedback_is_dissatisfied", operator, value)
+
+    def _search_satisfaction_summary(self, fname, operator, value):
+        """The contacts whose summary for the current company matches, in SQL.
+
+        A contact without answers to this company reads the field's empty
+        value (0, False), as the computed field does.
+        """
+        if operator not in SUMMARY_SQL_OPERATORS:
+            return NotImplemented
+        # Odoo checks the groups of the stored fields a domain uses; this one
+        # is computed: the same check, so that a filter does not reveal it
+        self._check_field_access(self._fields[fname], "read")
+        key, default = SATISFACTION_SUMMARY_FIELDS[fname]
+        cast = SUMMARY_SQL_TYPES[self._fields[fname].type]
+        self.flush_model(["feedback_satisfaction_summary"])
+        empty = "" if cast == "text" else default
+        summary_value = SQL(
+            "COALESCE((%s -> %s ->> %s)::%s, %s)",
+            SQL.identifier("res_partner", "feedback_satisfaction_summary"),
+            str(self.env.company.id), key, SQL(cast), empty,
+        )
+        if operator in ("in", "not in"):
+            values = tuple(empty if item is False else item for item in value) or (None,)
+            condition = SQL("%s %s %s", summary_value, SQL(operator.upper()), values)
+        else:
+            condition = SQL("%s %s %s", summary_value, SQL(operator), value)
+        return [("id", "in", SQL("(SELECT id FROM res_partner WHERE %s)", condition))]
 
     @api.model
     def _cron_plan_happy_calls(self, today=None):

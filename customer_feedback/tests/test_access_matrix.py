@@ -224,12 +224,11 @@ MATRIX = {
         "unlink":                      "  -    -    -    -    -    Y    -    Y    - ",
     },
     # the satisfaction summary on the customer's contact (a field-level entry:
-    # fields groups, read only; the contact itself keeps Odoo's rules)
-    # known gap, still to close (issue 14 stays open for it): on a contact
-    # shared by the companies, company B's users read the summary stored from
-    # company A's answers; the summary has to be kept per company
+    # fields groups, read only; the contact itself keeps Odoo's rules): "read"
+    # is reading the summary of company A's answers; company B's users read
+    # their own company's summary of the shared contact (empty here)
     "res.partner satisfaction": {
-        "read":                        "  -    -    -    -    -    Y    Y    Y    Y ",
+        "read":                        "  -    -    -    -    -    Y    Y    Y    - ",
     },
     # a file of the ticket (not of a message)
     # known: portal and public users have no right on ir.attachment in Odoo;
@@ -334,13 +333,20 @@ class TestAccessMatrix(FeedbackCommon):
         survey = env.ref("customer_feedback.survey_customer_satisfaction")
         UserInput = env["survey.user_input"]
         partner = cls.portal_user.partner_id
-        user_input, other_input = UserInput.create([
+        user_input, other_input, answered_input = UserInput.create([
             {"survey_id": survey.id, "partner_id": partner.id, "email": partner.email}
-        ] * 2)
-        satisfaction = env["customer.feedback.satisfaction"].create({
-            "partner_id": partner.id, "user_input_id": user_input.id,
+        ] * 3)
+        satisfaction, _answered = env["customer.feedback.satisfaction"].create([{
+            "partner_id": partner.id, "user_input_id": answer.id,
             "ticket_id": ticket.id, "company_id": cls.company_a.id,
+        } for answer in (user_input, answered_input)])
+        # the customer answered company A once, with the lowest score
+        env["survey.user_input.line"].create({
+            "user_input_id": answered_input.id, "answer_type": "scale", "value_scale": 1,
+            "question_id": survey.question_ids.filtered(
+                lambda q: q.feedback_measure == "overall").id,
         })
+        answered_input._mark_done()
         escalation = ticket.escalation_ids or env["customer.feedback.escalation"].create(
             {"ticket_id": ticket.id})
         classifier = env["customer.feedback.classifier"].search(
@@ -440,7 +446,8 @@ class TestAccessMatrix(FeedbackCommon):
             "mail.message comment": (comment, {"body": comment.body}, post("mail.mt_comment")),
             "mail.message note": (note, {"body": note.body}, post("mail.mt_note")),
             "res.partner satisfaction": (
-                partner, None, None, ["feedback_csat_last", "feedback_is_dissatisfied"]),
+                partner, None, None, ["feedback_survey_count", "feedback_is_dissatisfied"],
+                {"feedback_survey_count": 1, "feedback_is_dissatisfied": True}),
             "ir.attachment": (
                 Model("ir.attachment").create(attachment_vals), {"description": "CF matrix"},
                 {**attachment_vals, "name": "cf-matrix-2.txt"}),
@@ -485,7 +492,10 @@ class TestAccessMatrix(FeedbackCommon):
         def read():
             if not record.search([("id", "=", record.id)]):
                 raise _NotFound
-            record.read(read_fields[0] if read_fields else ["display_name"])
+            fnames, *expected = read_fields or [["display_name"]]
+            values = record.read(fnames)[0]
+            if expected and any(values[name] != value for name, value in expected[0].items()):
+                raise _NotFound  # read, but not the probe's values
 
         attempts = {
             "read": read,

@@ -10,9 +10,11 @@ behind them (issue 14, items 1 and 2).
 - the satisfaction summary on the contact is for the feedback team.
 """
 
+import importlib.util
 import re
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -361,3 +363,87 @@ class TestSatisfactionOnContact(SatisfactionCommon):
             "odoo.addons.base.models.ir_rule", "odoo.orm.models", "odoo.models"
         ):
             yield
+
+
+class TestSatisfactionPerCompany(SatisfactionCommon):
+    """A contact shared by the companies answers each of them: each company's
+    team reads the summary of the answers given to it, never the other's."""
+
+    def setUp(self):
+        super().setUp()
+        self.partner = self.customer_contact
+        self.partner.company_id = False
+        self._answer(self._new_satisfaction(partner=self.partner), overall=1, nps=2)
+        answer_to_b = self._new_satisfaction(partner=self.partner)
+        answer_to_b.company_id = self.company_b
+        self._answer(answer_to_b, overall=5, nps=10)
+        self.both_companies = self.manager_b
+        self.both_companies.company_ids += self.company_a
+
+    def _summary(self, partner):
+        return partner.read(["feedback_survey_count", "feedback_is_dissatisfied",
+                             "feedback_nps_category"])[0]
+
+    def test_each_company_reads_its_own_summary(self):
+        for user, dissatisfied, category in (
+            (self.manager, True, "detractor"),
+            (self.user_a, True, "detractor"),
+            (self.user_company_b, False, "promoter"),
+            (self.manager_b, False, "promoter"),
+        ):
+            with self.subTest(user=user.login):
+                summary = self._summary(self.partner.with_user(user))
+                self.assertEqual(summary["feedback_survey_count"], 1)
+                self.assertEqual(summary["feedback_is_dissatisfied"], dissatisfied)
+                self.assertEqual(summary["feedback_nps_category"], category)
+
+    def test_user_of_both_companies_reads_the_current_one(self):
+        partner = self.partner.with_user(self.both_companies)
+        in_a = partner.with_context(allowed_company_ids=[self.company_a.id, self.company_b.id])
+        in_b = partner.with_context(allowed_company_ids=[self.company_b.id, self.company_a.id])
+        self.assertTrue(in_a.feedback_is_dissatisfied)
+        self.assertFalse(in_b.feedback_is_dissatisfied)
+
+    def test_filters_search_the_readers_company(self):
+        def found(user, domain):
+            return self.partner in self.env["res.partner"].with_user(user).search(domain)
+
+        dissatisfied = [("feedback_is_dissatisfied", "=", True)]
+        self.assertTrue(found(self.user_a, dissatisfied))
+        self.assertFalse(found(self.user_company_b, dissatisfied))
+        self.assertTrue(found(self.user_company_b, [("feedback_is_dissatisfied", "=", False)]))
+        self.assertTrue(found(self.user_company_b, [("feedback_nps_category", "=", "promoter")]))
+        self.assertFalse(found(self.user_a, [("feedback_nps_category", "in", ["promoter"])]))
+        self.assertTrue(found(self.user_a, [("feedback_csat_last", "<", 50)]))
+        self.assertFalse(found(self.user_company_b, [("feedback_csat_last", "<", 50)]))
+        self.assertTrue(found(self.user_company_b, [("feedback_survey_count", ">=", 1)]))
+
+    def test_export_gives_the_readers_company(self):
+        self.manager_b.group_ids += self.env.ref("base.group_allow_export")
+        rows = self.partner.with_user(self.manager_b).export_data(
+            ["feedback_is_dissatisfied", "feedback_nps_category"])["datas"]
+        self.assertEqual(rows, [[False, "Promoter"]])
+
+    def test_summary_column_refused_to_the_team(self):
+        """The column holding every company's summary is for administrators only."""
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.partner.with_user(self.manager).read(["feedback_satisfaction_summary"])
+
+
+class TestSatisfactionSummaryMigration(SatisfactionCommon):
+    def test_old_columns_dropped(self):
+        """A database updated from 19.0.1.3.0 keeps no copy of the summary
+        that every company read."""
+        path = Path(__file__).parent.parent / (
+            "migrations/19.0.1.4.0/post-satisfaction-summary-per-company.py")
+        spec = importlib.util.spec_from_file_location("summary_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        cr = self.env.cr
+        cr.execute("ALTER TABLE res_partner ADD COLUMN feedback_is_dissatisfied boolean")
+        migration.migrate(cr, "19.0.1.3.0")
+        cr.execute("""SELECT column_name FROM information_schema.columns
+                      WHERE table_name = 'res_partner' AND column_name LIKE 'feedback_%'""")
+        columns = {row[0] for row in cr.fetchall()}
+        self.assertNotIn("feedback_is_dissatisfied", columns)
+        self.assertIn("feedback_satisfaction_summary", columns)
