@@ -26,6 +26,17 @@ ALIAS_DOMAIN=${ALIAS_DOMAIN:-} odoo_bin shell -c "$RUNTIME_DIR/odoo.conf" -d "$D
     --log-level=warn --logfile="$RUNTIME_DIR/log/install.log" < "$SETUP_DIR/alias_domain.py" \
     || fail "setting the alias domain of $DB_NAME failed" "read $RUNTIME_DIR/log/install.log"
 
+# WORKERS=auto (or a number) runs prefork worker processes sized for this
+# machine, see setup/server_options.sh and "Deploying for many users" in
+# README.md; without it, one process with threads, for development.
+options_text=$("$SETUP_DIR/server_options.sh") \
+    || fail "invalid server sizing" "see the variables in setup/server_options.sh"
+server_options=()
+if [ -n "$options_text" ]; then
+    mapfile -t server_options <<< "$options_text"
+    step "Server options: ${server_options[*]}"
+fi
+
 cat <<MSG
 
   Odoo is starting on http://localhost:$HTTP_PORT
@@ -35,4 +46,4 @@ cat <<MSG
 
 MSG
 exec "$VENV_LINK/bin/python" "$(odoo_dir)/usr/bin/odoo" -c "$RUNTIME_DIR/odoo.conf" -d "$DB_NAME" \
-    --logfile="$RUNTIME_DIR/log/odoo.log"
+    --logfile="$RUNTIME_DIR/log/odoo.log" "${server_options[@]}"
