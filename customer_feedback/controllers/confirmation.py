@@ -44,6 +44,7 @@ class FeedbackConfirmationController(http.Controller):
     @http.route(
         "/feedback/confirm/<int:ticket_id>/<int:confirmation_round>/<string:answer>",
         type="http", auth="public", methods=["GET"], website=False, sitemap=False,
+        readonly=True,
     )
     def confirmation_page(self, ticket_id, confirmation_round, answer, token=None, **kw):
         ticket = self._ticket_from_token(ticket_id, confirmation_round, token)

@@ -55,7 +55,7 @@ class FeedbackCustomerPortal(CustomerPortal):
 
     @http.route(
         ["/my/feedback", "/my/feedback/page/<int:page>"],
-        type="http", auth="user", website=True, methods=["GET"],
+        type="http", auth="user", website=True, methods=["GET"], readonly=True,
     )
     def portal_my_feedback(self, page=1, sortby=None, filterby=None, search=None, **kw):
         Ticket = request.env[TICKET_MODEL]
@@ -175,6 +175,10 @@ class FeedbackCustomerPortal(CustomerPortal):
             )
         return None
 
+    # Read/write, not readonly=True: the first view of a file the customer
+    # may open writes its access token (ir.attachment.generate_access_token),
+    # and a merged ticket's page may give the ticket kept its token; on a
+    # replica the request would fail and be served twice.
     @http.route(
         "/my/feedback/<int:ticket_id>", type="http", auth="public", website=True,
         methods=["GET"],
@@ -274,6 +278,7 @@ class FeedbackCustomerPortal(CustomerPortal):
 
     @http.route(
         "/my/feedback/new", type="http", auth="user", website=True, methods=["GET"],
+        readonly=True,
     )
     def portal_feedback_new(self, **kw):
         return request.render(

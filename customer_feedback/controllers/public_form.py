@@ -29,7 +29,9 @@ class FeedbackPublicForm(http.Controller):
     and limits per address and per email.
     """
 
-    @http.route("/feedback", type="http", auth="public", methods=["GET"], website=True)
+    @http.route(
+        "/feedback", type="http", auth="public", methods=["GET"], website=True, readonly=True
+    )
     def feedback_form(self, **kwargs):
         """The empty form."""
         return self._render_form()
@@ -77,7 +79,7 @@ class FeedbackPublicForm(http.Controller):
 
     @http.route(
         "/feedback/thanks", type="http", auth="public", methods=["GET"], website=True,
-        sitemap=False,
+        sitemap=False, readonly=True,
     )
     def feedback_thanks(self, **kwargs):
         """The reference of the visitor's own last ticket, from their session."""
@@ -144,7 +146,7 @@ class FeedbackSenderConfirmation(http.Controller):
 
     @http.route(
         "/feedback/verify/<int:ticket_id>", type="http", auth="public", methods=["GET"],
-        website=True, sitemap=False,
+        website=True, sitemap=False, readonly=True,
     )
     def sender_confirmation_page(self, ticket_id, token=None, **kwargs):
         ticket = self._ticket_from_token(ticket_id, token)

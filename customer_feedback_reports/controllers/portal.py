@@ -11,7 +11,7 @@ SLIP_CUSTOMER_REPORT = "customer_feedback_reports.action_report_reception_slip_c
 class FeedbackSlipPortal(FeedbackCustomerPortal):
     @http.route(
         "/my/feedback/<int:ticket_id>/slip", type="http", auth="public", website=True,
-        methods=["GET"],
+        methods=["GET"], readonly=True,
     )
     def portal_feedback_slip(self, ticket_id, access_token=None, report_type="pdf",
                              download=False, **kw):
