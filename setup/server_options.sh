@@ -54,7 +54,8 @@ is_count "$crons" || bad "MAX_CRON_THREADS must be a number (got '$crons')"
 hard_mb=$((memory_mb * 3 / 4 / (workers + crons)))
 [ "$hard_mb" -le 2560 ] || hard_mb=2560
 # the limit is on the address space (RLIMIT_AS), well above what a worker
-# really uses, and wkhtmltopdf inherits it: below 1 GB PDF reports fail
+# really uses, and wkhtmltopdf, started by the worker, inherits it: 1 GB at
+# least leaves it room
 [ "$hard_mb" -ge 1024 ] || hard_mb=1024
 hard_mb=${LIMIT_MEMORY_HARD:-$hard_mb}
 soft_mb=${LIMIT_MEMORY_SOFT:-$((hard_mb * 4 / 5))}

@@ -529,6 +529,16 @@ def check_database(database, rec, phase):
     return result
 
 
+def server_memory(pid):
+    """(processes, largest resident MB, total resident MB) of a server and
+    its workers."""
+    import psutil
+
+    root = psutil.Process(pid)
+    sizes = [p.memory_info().rss / 2**20 for p in [root, *root.children(recursive=True)]]
+    return len(sizes), max(sizes), sum(sizes)
+
+
 def server_log_errors(log):
     """(errors, serialization failures) in a server's log. A serialization
     failure is logged as an ERROR ("bad query") and the request retried by
@@ -642,6 +652,7 @@ def main():
                     load_before = os.getloadavg()[0]
                     rec, elapsed = asyncio.run(run_phase(server.url, target, people, args, phase))
                     load_after = os.getloadavg()[0]
+                    memory = server_memory(server.process.pid)
                     time.sleep(5)  # the acknowledgements still on their way
                     log = server.log_text()
                 server_errors, retries = server_log_errors(log)
@@ -651,6 +662,8 @@ def main():
                     checks[kind][2].extend(lost)
                     checks[kind][3].extend(duplicated)
                 print_phase(workers, rec, elapsed, checks, server_errors)
+                print(f"memory (resident) of the server's {memory[0]} processes: "
+                      f"{memory[1]:.0f} MB the largest, {memory[2]:.0f} MB in all")
                 print(f"serialization failures retried by Odoo (no-gap ticket sequence and "
                       f"others): {retries}; machine load average {load_before:.1f} before, "
                       f"{load_after:.1f} after (2 cores, shared)")
