@@ -97,4 +97,4 @@ class TestAccessMatrixRoutes(RequiresHttpServer, HttpCase, FeedbackCommon):
             printed = response.headers.get("Content-Type", "").startswith("application/pdf")
             if printed != allowed:
                 differences.append(f"slip by {profile}: printed={printed}")
-        self.assertFalse(differences, "the slip differs from the matrix:\n" + "\n".join(differences))
+        self.assertFalse(differences, "the slip differs:\n" + "\n".join(differences))
