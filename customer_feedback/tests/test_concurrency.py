@@ -36,7 +36,7 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.service import server
 from odoo.tests import tagged
-from odoo.tests.common import BaseCase, get_db_name
+from odoo.tests.common import BaseCase, TransactionCase, get_db_name
 from odoo.tools import config, mute_logger
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -732,3 +732,27 @@ class TestConcurrency(BaseCase):
         numbers = sorted(int(name.rsplit("/", 1)[1]) for name in names)
         self.assertEqual(numbers, list(range(number_next, number_next + 4)),
                          "one reference each, none skipped")
+
+
+@tagged("post_install", "-at_install")
+class TestGuardKeys(TransactionCase):
+    """The keys themselves: kept hashed, held once, forgotten after two days."""
+
+    def test_claim_serialize_and_cleanup(self):
+        Guard = self.env["customer.feedback.guard"]
+        self.assertTrue(Guard._claim("message-id:<cf-guard@example.com>"))
+        self.assertFalse(Guard._claim("message-id:<cf-guard@example.com>"), "held once")
+        Guard._serialize("rate:ip:198.51.100.4")
+        Guard._serialize("rate:ip:198.51.100.4")  # the same key, taken again
+        keys = Guard.search([("key", "in", [
+            Guard._hash("message-id:<cf-guard@example.com>"), Guard._hash("rate:ip:198.51.100.4"),
+        ])])
+        self.assertEqual(len(keys), 2)
+        self.assertFalse(Guard.search([("key", "like", "198.51.100.4")]), "no address in clear")
+        old = Guard.create({"key": "cf-guard-old"})
+        self.env.cr.execute(
+            "UPDATE customer_feedback_guard SET write_date = now() - interval '3 days'"
+            " WHERE id = %s", [old.id])
+        Guard._gc_old_keys()
+        self.assertFalse(old.exists())
+        self.assertEqual(len(keys.exists()), 2, "recent keys are kept")
