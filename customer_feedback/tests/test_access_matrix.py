@@ -146,6 +146,14 @@ MATRIX = {
         "create":                      "  -    -    -    -    -    -    -    -    - ",
         "unlink":                      "  -    -    -    -    -    -    -    -    - ",
     },
+    # concurrency keys (hashed Message-Ids, form addresses): administrators
+    # only (none of the profiles); written by the code, as superuser
+    "customer.feedback.guard": {
+        "read":                        "  -    -    -    -    -    -    -    -    - ",
+        "write":                       "  -    -    -    -    -    -    -    -    - ",
+        "create":                      "  -    -    -    -    -    -    -    -    - ",
+        "unlink":                      "  -    -    -    -    -    -    -    -    - ",
+    },
     # wizards (ACL)
     "customer.feedback.hotline.wizard": {
         "read":                        "  -    -    -    -    -    Y    Y    Y    Y ",
@@ -444,6 +452,9 @@ class TestAccessMatrix(FeedbackCommon):
                 Model("customer.feedback.submission.log").create(
                     {"ip_address": "203.0.113.7", "email": "cf.matrix@example.com"}),
                 {"email": "cf.matrix@example.com"}, {"ip_address": "203.0.113.8"}),
+            "customer.feedback.guard": (
+                Model("customer.feedback.guard").create({"key": "cf-matrix-probe"}),
+                {"key": "cf-matrix-probe-2"}, {"key": "cf-matrix-probe-3"}),
             "rating.rating": (rating, {"feedback": "CF matrix"}, {
                 "res_model_id": env["ir.model"]._get_id(ticket._name),
                 "res_id": ticket.id, "partner_id": partner.id,
