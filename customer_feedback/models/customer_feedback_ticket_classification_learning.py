@@ -34,13 +34,15 @@ KIND_CODES = [code for code, _label in KINDS if code != "other"]
 # 1) weighs 0.5, a strong one (score 4) 0.8.
 RULES_DAMPING = 1.0
 # How much the learned probability weighs next to the rules' share.
-LEARNED_WEIGHT = {"kind": 0.5, "category": 1.0}
+LEARNED_WEIGHT = {"kind": 0.5, "category": 0.5}
 # The rules decide alone when their winner scored this much (a strong term,
 # or two ordinary ones) and is this far ahead of the runner-up.
 CLEAR_SCORE = 3.0
 CLEAR_CONFIDENCE = 0.6
-# Below this combined score nothing was found.
-MIN_SCORE = 0.25
+# Below this combined score nothing was found. Lower for the category: a
+# message that names several things ('the desk and the cabinets I ordered,
+# the delivery...') still has one it is most about.
+MIN_SCORE = {"kind": 0.25, "category": 0.1}
 # Without any rule for it, the learned model decides only when this sure
 # (surer for the kind: until a company has its own, the kind model is the
 # generic one shipped with the addon).
@@ -70,7 +72,7 @@ def _blend(rule_scores, probabilities, target):
         from_rules[label] = rules
         combined[label] = rules + LEARNED_WEIGHT[target] * probabilities.get(label, 0.0)
     ranked = sorted(combined.items(), key=lambda item: item[1], reverse=True)
-    if not ranked or ranked[0][1] < MIN_SCORE:
+    if not ranked or ranked[0][1] < MIN_SCORE[target]:
         return None, 0.0, None
     winner = ranked[0][0]
     if not from_rules[winner] and probabilities.get(winner, 0.0) < LEARNED_ALONE[target]:
@@ -166,7 +168,7 @@ class CustomerFeedbackTicket(models.Model):
         )
         categories = {str(category.id): category for category in category_scores}
         Category = self.env["customer.feedback.category"]
-        allowed = {str(cid) for cid, _kw in Category._classification_keywords(company.id)}
+        allowed = {str(cid) for cid, *_rest in Category._classification_keywords(company.id)}
         category_probabilities = (
             category_model.probabilities(text, allowed) if category_model else {}
         )
