@@ -67,7 +67,10 @@ def _blend(rule_scores, probabilities, target):
         return clear
     total = sum(score for score in rule_scores.values() if score > 0)
     combined, from_rules = {}, {}
-    for label in set(rule_scores) | set(probabilities):
+    # in a fixed order (the rules', then the learned ones): a tie is decided
+    # the same way in every process, not by the hashing of a set
+    labels = list(rule_scores) + [label for label in probabilities if label not in rule_scores]
+    for label in labels:
         rules = max(rule_scores.get(label, 0), 0) / (total + RULES_DAMPING) if total else 0.0
         from_rules[label] = rules
         combined[label] = rules + LEARNED_WEIGHT[target] * probabilities.get(label, 0.0)
