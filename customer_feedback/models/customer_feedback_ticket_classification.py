@@ -65,6 +65,26 @@ def _keyword_forms(keyword):
     return lowered, normalize_keyword(lowered)
 
 
+WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=256)
+def _keyword_index(keywords, with_diacritics):
+    """{first word: ((position, keyword, form), ...)} of a tuple of keywords,
+    in the form matched (with or without diacritics): a text looks up its
+    own words instead of trying every keyword (there are hundreds)."""
+    index = {}
+    for position, keyword in enumerate(keywords):
+        lowered, plain = _keyword_forms(keyword)
+        form = lowered if with_diacritics else plain
+        if form:
+            first = WORDS.match(form)
+            index.setdefault(first.group(0) if first else None, []).append(
+                (position, keyword, form)
+            )
+    return {word: tuple(entries) for word, entries in index.items()}
+
+
 class NormalizedText:
     """A text prepared for keyword matching.
 
@@ -77,6 +97,12 @@ class NormalizedText:
         self.lowered = " ".join(normalize_vietnamese(text).lower().split())
         self.plain = normalize_keyword(self.lowered)
         self.has_diacritics = self.plain != self.lowered.replace("đ", "d")
+        self.text = self.lowered if self.has_diacritics else self.plain
+        # the words of the text, and of their English singulars ('desks')
+        words = set(WORDS.findall(self.text))
+        words |= {word[:-1] for word in words if word.endswith("s")}
+        words |= {word[:-2] for word in words if word.endswith("e")}
+        self.words = words | {None}
 
     def find(self, keywords, negated=False, topic=False):
         """The keywords found as whole words, at least once not negated.
@@ -87,11 +113,13 @@ class NormalizedText:
         delivered, is about the delivery).
         """
         found = []
-        for keyword in keywords:
-            lowered, plain = _keyword_forms(keyword)
-            text, word = (self.lowered, lowered) if self.has_diacritics else (self.plain, plain)
-            # most keywords are not in the text at all: skip their regex
-            if not word or word not in text:
+        index, text = _keyword_index(tuple(keywords), self.has_diacritics), self.text
+        candidates = sorted(
+            entry for word in self.words.intersection(index) for entry in index[word]
+        )
+        for _position, keyword, word in candidates:
+            # the first word is in the text; the whole keyword maybe not
+            if word not in text:
                 continue
             negations = [
                 self._negation(text, match.start())
