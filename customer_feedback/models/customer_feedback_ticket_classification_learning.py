@@ -47,6 +47,10 @@ MIN_SCORE = {"kind": 0.25, "category": 0.1}
 # (surer for the kind: until a company has its own, the kind model is the
 # generic one shipped with the addon).
 LEARNED_ALONE = {"kind": 0.7, "category": 0.6}
+# ... and to choose what the rules did not find at all when they found
+# something else (a naive Bayes model trained on a few hundred tickets is
+# often sure and wrong).
+LEARNED_OVER_RULES = {"kind": 0.7, "category": 0.9}
 
 # What the classification records is written by code only (see
 # customer_feedback_ticket_recorded_facts.py).
@@ -78,8 +82,16 @@ def _blend(rule_scores, probabilities, target):
     if not ranked or ranked[0][1] < MIN_SCORE[target]:
         return None, 0.0, None
     winner = ranked[0][0]
-    if not from_rules[winner] and probabilities.get(winner, 0.0) < LEARNED_ALONE[target]:
-        return None, 0.0, None
+    learned_only = probabilities.get(winner, 0.0)
+    if not from_rules[winner] and (
+        learned_only < LEARNED_ALONE[target]
+        or total and learned_only < LEARNED_OVER_RULES[target]
+    ):
+        # not sure enough to set aside what the rules found: the best of it
+        found = [label for label, _value in ranked if from_rules[label]]
+        if not found:
+            return None, 0.0, None
+        winner = found[0]
     if from_rules[winner] and from_rules[winner] == max(from_rules.values()):
         # the confidence of the method that decided: of the rules, how far
         # the winner is ahead of the runner-up
