@@ -119,3 +119,19 @@ class TestClassificationCategories(MailGatewayCase):
         for body, kind in cases.items():
             with self.subTest(body=body):
                 self.assertEqual(self._classify(body)["kind"], kind)
+
+    def test_questions_that_go_on_and_please_is_no_praise(self):
+        for body in (
+            "Kệ tivi có chống ẩm không, nhà mình ở gần biển.",
+            "ke tivi co ban kem ke sach khong hay phai mua rieng",
+            "Chính sách đổi kệ tivi thế nào",
+        ):
+            with self.subTest(body=body):
+                values = self._classify(body)
+                self.assertEqual(values["kind"], "question")
+                self.assertEqual(values["kind_method"], "rules")
+        # 'vui lòng' is 'please', not 'vui' (glad)
+        self.assertNotEqual(
+            self._classify("Vui lòng cập nhật số điện thoại nhận kệ tivi của tôi.")["kind"],
+            "praise",
+        )

@@ -24,12 +24,15 @@ PATTERNS = [
     ("question", 2.0, rf"\b(?:cho|xin|muon) {_ME} hoi\b"),
     ("question", 2.0, rf"\b{_ME} muon hoi\b"),
     ("question", 1.5, (
-        r"\bco (?:\w+ ){1,6}(?:khong|ko|k|hong|chua)\s*(?:\?|a\b|ah\b|nhi\b|vay\b|$)"
+        # the question may go on after a comma ('có ... không, mình bị dị
+        # ứng') or offer a choice ('có ... không hay mua riêng')
+        r"\bco (?:\w+ ){1,6}(?:khong|ko|k|hong|chua)\s*"
+        r"(?:\?|[,;.]|a\b|ah\b|nhi\b|vay\b|hay\b|$)"
     )),
     ("question", 1.5, r"\b(?:duoc|phai|dung) (?:khong|ko|k|hong)\s*(?:\?|a\b|ah\b|nhi\b|$)"),
     ("question", 1.5, (
         r"\b(?:bao nhieu|bao lau|bao gio|khi nao|luc nao|o dau|cho nao|"
-        r"nhu the nao|lam sao|lam the nao|cach nao|co the .{1,30} khong)\b"
+        r"the nao|lam sao|cach nao|co the .{1,30} khong)\b"
     )),
     ("question", 1.0, r"\b(?:khong|ko|chua|hong)\s*(?:a|ah|nhi|vay|ha)?\s*\?"),
     ("question", 1.0, r"\b(?:the nao|sao)\s*(?:a|ah|vay|nhi)?\s*\?"),
