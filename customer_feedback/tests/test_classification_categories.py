@@ -94,6 +94,7 @@ class TestClassificationCategories(MailGatewayCase):
             "We'd order 6 tv stands straight away if they came in white.": "product_request",
             # a number of times or days is no order
             "Kệ tivi giao trễ, mình đã mua 4 lần rồi mà lần nào cũng thất vọng.": "complaint",
+            "ke tivi giao tre, minh da mua 45 lan roi ma lan nao cung that vong": "complaint",
         }
         for body, kind in cases.items():
             with self.subTest(body=body):
@@ -124,7 +125,6 @@ class TestClassificationCategories(MailGatewayCase):
         for body in (
             "Kệ tivi có chống ẩm không, nhà mình ở gần biển.",
             "ke tivi co ban kem ke sach khong hay phai mua rieng",
-            "Chính sách đổi kệ tivi thế nào",
         ):
             with self.subTest(body=body):
                 values = self._classify(body)

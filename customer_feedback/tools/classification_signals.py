@@ -32,7 +32,7 @@ PATTERNS = [
     ("question", 1.5, r"\b(?:duoc|phai|dung) (?:khong|ko|k|hong)\s*(?:\?|a\b|ah\b|nhi\b|$)"),
     ("question", 1.5, (
         r"\b(?:bao nhieu|bao lau|bao gio|khi nao|luc nao|o dau|cho nao|"
-        r"the nao|lam sao|cach nao|co the .{1,30} khong)\b"
+        r"nhu the nao|lam sao|lam the nao|cach nao|co the .{1,30} khong)\b"
     )),
     ("question", 1.0, r"\b(?:khong|ko|chua|hong)\s*(?:a|ah|nhi|vay|ha)?\s*\?"),
     ("question", 1.0, r"\b(?:the nao|sao)\s*(?:a|ah|vay|nhi)?\s*\?"),
@@ -68,7 +68,7 @@ PATTERNS = [
     ("product_request", 2.0, (
         r"\b(?:can|lay|dat|mua|dat them|lay them|mua them|order|need|buy|want|would like|"
         r"like to order|batch of)\s+(?:them |khoang |tam |about |around |another |more )?"
-        r"\d+(?!\s*(?:lan|lần|times?|ngay|thang|tuan|nam|gio|tieng|phut|days?|weeks?|"
+        r"\d+(?![\d.,])(?!\s*(?:lan|lần|times?|ngay|thang|tuan|nam|gio|tieng|phut|days?|weeks?|"
         r"months?|years?|hours?|minutes?|%|k\b|d\b)\b)"
     )),
     # an error code shown by a device or the website
