@@ -23,3 +23,4 @@ from . import test_category_language
 from . import test_ui_public_form_vi_tour
 from . import test_access_matrix
 from . import test_access_matrix_routes
+from . import test_classification_categories
