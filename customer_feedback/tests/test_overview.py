@@ -220,6 +220,24 @@ class TestOverview(SatisfactionCommon):
         with self.assertRaises(ValueError):
             self._open_figure(self.user_a, "date_received")
 
+    def test_cards_read_together_count_each_as_the_rules_say(self):
+        """Her department's card counts all its tickets; another department's,
+        read along with it, only the tickets she may read there (the call she
+        took), never the rest of that department."""
+        with freeze_time(NOW - timedelta(hours=1)):
+            taken = self._create_ticket(
+                kind="complaint", category_id=self.cat_b.id, user_received_id=self.user_a.id
+            )
+        self.assertEqual(taken.department_id, self.dept_b)
+        with freeze_time(NOW):
+            cards = (self.dept_a | self.dept_b).with_user(self.user_a)
+            cards.invalidate_recordset()
+            self.assertEqual(cards.mapped("overview_open_count"), [5, 1])
+            self.assertEqual(cards.mapped("overview_high_count"), [2, 1])
+        self.assertEqual(self._open_figure(self.user_a, "open", self.dept_b), taken)
+        self.assertEqual(self._overview(self.manager, self.dept_b)["open"], 2)
+        self.assertEqual(self._overview(self.user_b, self.dept_b)["open"], 2)
+
     # ------------------------------------------------------------------
     # Landing in the CRM app
     # ------------------------------------------------------------------
@@ -279,8 +297,9 @@ class TestOverview(SatisfactionCommon):
     def test_query_count_does_not_follow_closed_tickets_nor_departments(self):
         # the departments, the priority levels (2), the user, the company
         # (at-risk share), 8 counts (the open tickets' family, waiting, 3 at
-        # risk, 3 overdue), 4 for the times, 1 for the CSAT
-        expected = {"cf_user_a": 18, "cf_manager": 18}
+        # risk, 3 overdue), 4 for the times, 1 for the CSAT; for a Feedback
+        # User, which of the departments are hers (counted without the rules)
+        expected = {"cf_user_a": 19, "cf_manager": 18}
         self._kanban_spec()  # the view's own reading is not measured
         with self.assertQueryCount(**expected):
             self._read_overview()
