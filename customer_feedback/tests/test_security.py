@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -65,6 +66,27 @@ class TestSecurity(FeedbackCommon):
             + self.ticket_portal,
         )
         self._assert_cannot_read(self.user_b, self.ticket_a)
+
+    def test_rule_follows_department_changes_at_once(self):
+        """The rule reads the departments' members and leader when the user
+        searches: joining, leaving or leading a department counts at once,
+        in the same transaction (the rule's domain is cached per user)."""
+        self.assertNotIn(self.ticket_b, self._visible(self.user_a))
+        self.dept_b.member_ids = [Command.link(self.user_a.id)]
+        self.assertIn(self.ticket_b, self._visible(self.user_a))
+        self.assertTrue(self.ticket_b.with_user(self.user_a).in_my_departments)
+        self.dept_b.member_ids = [Command.unlink(self.user_a.id)]
+        self.assertNotIn(self.ticket_b, self._visible(self.user_a))
+        self.dept_b.leader_id = self.user_a
+        self.assertIn(self.ticket_b, self._visible(self.user_a))
+        self.dept_a.member_ids = [Command.unlink(self.user_a.id)]
+        self.assertNotIn(self.ticket_a, self._visible(self.user_a))
+        # sudo: she may no longer read it; the field is still computed for her
+        self.assertFalse(self.ticket_a.with_user(self.user_a).sudo().in_my_departments)
+
+    def test_archived_department_still_grants_its_tickets(self):
+        self.dept_a.active = False
+        self.assertIn(self.ticket_a, self._visible(self.user_a))
 
     def test_rule_follows_reassignment(self):
         self.ticket_a.user_id = self.user_b
