@@ -1,7 +1,9 @@
+import importlib.util
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_path, mute_logger
 
 from .common import FeedbackCommon
 
@@ -87,6 +89,33 @@ class TestSecurity(FeedbackCommon):
     def test_archived_department_still_grants_its_tickets(self):
         self.dept_a.active = False
         self.assertIn(self.ticket_a, self._visible(self.user_a))
+
+    def test_migration_rewrites_the_rule_left_as_shipped(self):
+        """Databases of 19.0.1.3.0 keep the noupdate rule on the department's
+        members: the migration writes the subquery form, and leaves a rule
+        changed in the database alone."""
+        path = file_path(
+            "customer_feedback/migrations/19.0.1.4.0/post-ticket-rule-my-departments.py"
+        )
+        spec = importlib.util.spec_from_file_location("rule_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        rule = self.env.ref("customer_feedback.rule_ticket_user_own_departments")
+        self.assertEqual(
+            "".join(rule.domain_force.split()), "".join(migration.NEW_DOMAIN.split()),
+            "a new database gets the subquery form",
+        )
+        rule.domain_force = migration.OLD_DOMAIN.replace(", (", ",\n                (")
+        migration.migrate(self.env.cr, "19.0.1.3.0")
+        self.assertEqual(rule.domain_force, migration.NEW_DOMAIN)
+        self.assertEqual(
+            self._visible(self.user_a),
+            self.ticket_a + self.ticket_b_assigned_a + self.ticket_b_received_a,
+        )
+        custom = "[('user_id', '=', user.id)]"
+        rule.domain_force = custom
+        migration.migrate(self.env.cr, "19.0.1.3.0")
+        self.assertEqual(rule.domain_force, custom)
 
     def test_rule_follows_reassignment(self):
         self.ticket_a.user_id = self.user_b
