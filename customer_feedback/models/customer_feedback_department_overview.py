@@ -14,12 +14,9 @@ Each family reads only what its figure is about, on indexed columns:
 So its cost follows the open tickets and the last month, never the closed
 history. Every figure is a ticket (or answer) domain, and the button of a
 figure opens the list of that same domain: what is counted is what is listed.
-The figures are what the user may read: a card counts the tickets the user
-may read, and shows to a Feedback User only the departments they belong to
-(``on_my_overview``); a manager sees all. The departments whose tickets the
-record rules grant in full (the user's own; all for a manager) are counted
-without the rules' subqueries (``_overview_read_group``); any other
-department read through RPC counts with them.
+The figures are read with the user's rights: a card counts the tickets the
+user may read, and shows to a Feedback User only the departments they belong
+to (``on_my_overview``); a manager sees all.
 
 "At risk": an open ticket whose deadline is not passed yet, but less than a
 share of its allowed time is left (the company's ``feedback_at_risk_percent``
@@ -204,21 +201,9 @@ class CustomerFeedbackDepartment(models.Model):
         figures = {department: {} for department in self}
         if self.ids:
             levels = self._overview_levels()
-            granted = self._overview_granted()
-            # sudo: the record rules grant the user every ticket and answer
-            # of these departments (those they lead or belong to; all of
-            # them for a feedback manager), in their companies. Counted as
-            # such, each grouped query is spared the rules' subqueries on the
-            # department's members and on the assignee, which made a
-            # Feedback User's overview several times the manager's at
-            # 200,000 tickets; the company rule is kept as a domain
-            # (_overview_read_group). Any other department (read through
-            # RPC) counts only what the rules grant.
-            for departments in (granted.sudo(), self - granted):
-                if departments:
-                    departments._overview_counts(figures, now, levels)
-                    departments._overview_times(figures, now, levels)
-                    departments._overview_csat(figures, now)
+            self._overview_counts(figures, now, levels)
+            self._overview_times(figures, now, levels)
+            self._overview_csat(figures, now)
         for department, values in figures.items():
             department.update({
                 field: values.get(field, 0)
@@ -226,31 +211,11 @@ class CustomerFeedbackDepartment(models.Model):
                 if field.startswith("overview_")
             })
 
-    def _overview_granted(self):
-        """The departments of ``self`` whose tickets and satisfaction answers
-        the user's record rules grant in full: every one for a feedback
-        manager, those the user leads or belongs to for a Feedback User
-        (rule_ticket_user_own_departments, rule_satisfaction_user_own_departments)."""
-        user = self.env.user
-        if user.has_group("customer_feedback.group_feedback_manager"):
-            return self
-        if not user.has_group("customer_feedback.group_feedback_user"):
-            return self.browse()
-        # one query, reading neither the members nor their users
-        return self.search([("id", "in", self.ids), ("on_my_overview", "=", True)])
-
     def _overview_tickets(self, domain, groupby, aggregates):
-        return self._overview_read_group("customer.feedback.ticket", domain, groupby, aggregates)
-
-    def _overview_read_group(self, model, domain, groupby, aggregates):
-        """``_read_group`` of the tickets or satisfaction answers (``model``)
-        of the departments of ``self`` matching ``domain``; in superuser mode
-        (the departments granted in full, ``_compute_overview``), of the
-        user's companies only, as the company rule reads them."""
-        domain = Domain("department_id", "in", self.ids) & domain
-        if self.env.su:
-            domain &= Domain("company_id", "in", self.env.companies.ids)
-        return self.env[model]._read_group(domain, groupby, aggregates)
+        Ticket = self.env["customer.feedback.ticket"]
+        return Ticket._read_group(
+            Domain("department_id", "in", self.ids) & domain, groupby, aggregates
+        )
 
     def _overview_counts(self, figures, now, levels):
         # open, unassigned, urgent / high and mine in one query on the open tickets
@@ -305,19 +270,17 @@ class CustomerFeedbackDepartment(models.Model):
             })
 
     def _overview_csat_domain(self, now):
-        return Domain("department_id", "in", self.ids) & self._overview_csat_answers(now)
-
-    def _overview_csat_answers(self, now):
-        return Domain("date_answered", ">=", now - timedelta(days=30)) & Domain(
-            "has_csat", "=", True
+        return (
+            Domain("department_id", "in", self.ids)
+            & Domain("date_answered", ">=", now - timedelta(days=30))
+            & Domain("has_csat", "=", True)
         )
 
     def _overview_csat(self, figures, now):
-        # as the user may read them (_compute_overview): a Feedback User
-        # reads only the answers of their departments (record rules)
-        for department, count, csat in self._overview_read_group(
-            "customer.feedback.satisfaction", self._overview_csat_answers(now),
-            ["department_id"], ["__count", "csat:avg"],
+        # read with the user's rights: a Feedback User reads only the answers
+        # of their departments (record rules)
+        for department, count, csat in self.env["customer.feedback.satisfaction"]._read_group(
+            self._overview_csat_domain(now), ["department_id"], ["__count", "csat:avg"]
         ):
             figures[department]["overview_csat_30"] = csat
             figures[department]["overview_csat_30_count"] = count
