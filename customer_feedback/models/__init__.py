@@ -16,6 +16,7 @@ from . import customer_feedback_ticket_deadline
 from . import customer_feedback_ticket_escalation
 from . import customer_feedback_ticket_deadline_status
 from . import customer_feedback_ticket_kanban
+from . import customer_feedback_ticket_my_departments
 from . import customer_feedback_ticket_confirmation
 from . import customer_feedback_kind_keyword
 from . import customer_feedback_classifier

@@ -8,6 +8,7 @@ from . import test_partner
 from . import test_hotline
 from . import test_performance
 from . import test_ui_tour
+from . import test_ui_morning_tour
 from . import test_mail_gateway
 from . import test_satisfaction
 from . import test_portal
