@@ -1,4 +1,5 @@
 from . import customer_feedback_scheduled_job
+from . import customer_feedback_my_departments_mixin
 from . import customer_feedback_priority
 from . import customer_feedback_segment
 from . import customer_feedback_tag
@@ -16,7 +17,6 @@ from . import customer_feedback_ticket_deadline
 from . import customer_feedback_ticket_escalation
 from . import customer_feedback_ticket_deadline_status
 from . import customer_feedback_ticket_kanban
-from . import customer_feedback_ticket_my_departments
 from . import customer_feedback_ticket_confirmation
 from . import customer_feedback_kind_keyword
 from . import customer_feedback_classifier

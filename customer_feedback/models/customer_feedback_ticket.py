@@ -68,7 +68,7 @@ class CustomerFeedbackTicket(models.Model):
     _description = "Feedback Ticket"
     _inherit = [
         "portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin",
-        "customer.feedback.scheduled.job",
+        "customer.feedback.scheduled.job", "customer.feedback.my.departments.mixin",
     ]
     _order = "date_received desc, id desc"
     _check_company_auto = True

@@ -91,11 +91,11 @@ class TestSecurity(FeedbackCommon):
         self.assertIn(self.ticket_a, self._visible(self.user_a))
 
     def test_migration_rewrites_the_rule_left_as_shipped(self):
-        """Databases of 19.0.1.3.0 keep the noupdate rule on the department's
+        """Databases of 19.0.1.3.0 keep the noupdate rules on the department's
         members: the migration writes the subquery form, and leaves a rule
         changed in the database alone."""
         path = file_path(
-            "customer_feedback/migrations/19.0.1.4.0/post-ticket-rule-my-departments.py"
+            "customer_feedback/migrations/19.0.1.4.0/post-rules-my-departments.py"
         )
         spec = importlib.util.spec_from_file_location("rule_migration", path)
         migration = importlib.util.module_from_spec(spec)
@@ -116,6 +116,14 @@ class TestSecurity(FeedbackCommon):
         rule.domain_force = custom
         migration.migrate(self.env.cr, "19.0.1.3.0")
         self.assertEqual(rule.domain_force, custom)
+        # the satisfaction answers' rule likewise
+        old_domain, new_domain = migration.RULES[
+            "customer_feedback.rule_satisfaction_user_own_departments"]
+        rule = self.env.ref("customer_feedback.rule_satisfaction_user_own_departments")
+        self.assertEqual("".join(rule.domain_force.split()), "".join(new_domain.split()))
+        rule.domain_force = old_domain
+        migration.migrate(self.env.cr, "19.0.1.3.0")
+        self.assertEqual(rule.domain_force, new_domain)
 
     def test_rule_follows_reassignment(self):
         self.ticket_a.user_id = self.user_b
