@@ -196,7 +196,9 @@ class TestFeedbackReportView(SatisfactionCommon):
         migration.migrate(self.env.cr, "19.0.1.0.0")
         self.assertEqual(rule.domain_force, new_domain)
         self.assertEqual(
-            self._visible_tickets(self.user_a), self.ticket_a + self.ticket_late + self.ticket_fresh)
+            self._visible_tickets(self.user_a),
+            self.ticket_a + self.ticket_late + self.ticket_fresh,
+        )
         custom = "[('user_id', '=', user.id)]"
         rule.domain_force = custom
         migration.migrate(self.env.cr, "19.0.1.0.0")

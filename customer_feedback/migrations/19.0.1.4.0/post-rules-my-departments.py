@@ -23,8 +23,11 @@ NEW_DOMAIN = (
 RULES = {
     "customer_feedback.rule_ticket_user_own_departments": (OLD_DOMAIN, NEW_DOMAIN),
     "customer_feedback.rule_satisfaction_user_own_departments": (
-        "['|', '|', ('ticket_id.user_id', '=', user.id), "
-        "('department_id.member_ids', 'in', user.id), ('department_id.leader_id', '=', user.id)]",
+        (
+            "['|', '|', ('ticket_id.user_id', '=', user.id), "
+            "('department_id.member_ids', 'in', user.id), "
+            "('department_id.leader_id', '=', user.id)]"
+        ),
         "['|', ('ticket_id.user_id', '=', user.id), ('in_my_departments', '=', True)]",
     ),
 }

@@ -9,10 +9,15 @@ from odoo.addons.customer_feedback.tools.noupdate_rules import rewrite_rules
 
 RULES = {
     "customer_feedback_reports.rule_feedback_report_user_own_departments": (
-        "['|', '|', '|', ('user_id', '=', user.id), ('user_received_id', '=', user.id), "
-        "('department_id.member_ids', 'in', user.id), ('department_id.leader_id', '=', user.id)]",
-        "['|', '|', ('user_id', '=', user.id), ('user_received_id', '=', user.id), "
-        "('in_my_departments', '=', True)]",
+        (
+            "['|', '|', '|', ('user_id', '=', user.id), ('user_received_id', '=', user.id), "
+            "('department_id.member_ids', 'in', user.id), "
+            "('department_id.leader_id', '=', user.id)]"
+        ),
+        (
+            "['|', '|', ('user_id', '=', user.id), ('user_received_id', '=', user.id), "
+            "('in_my_departments', '=', True)]"
+        ),
     ),
 }
 
