@@ -22,6 +22,10 @@ corrected tickets of the company), and the time per message.
 (customer_feedback/data/classification_kind_model.json), trained on the
 training part only, so that the test part stays unseen.
 
+The parameters of the learned model and of its combination with the rules
+are chosen by cross-validation on the training part (cv_classification.py
+next to this script); the test part is reported, never tuned on.
+
 The database must have customer_feedback installed with its demo data; it
 is not changed (everything runs in a transaction rolled back at the end).
 """
