@@ -106,6 +106,38 @@ def evaluate(learning, rows, rules, category_ids, default_kinds, found, blind=fr
     return {name: value / len(found) for name, value in right.items()}
 
 
+def company_kind_model(learning, NaiveBayes, rows, rules):
+    """The kind, combined, of a company with few tickets: its own tickets
+    only, or added to the generic model (trained on the rest of the
+    training folds)."""
+    print("a company's kind model, combined kind: generic only / own tickets only / both")
+    for size in (20, 25, 50, 100):
+        right, count = Counter(), 0
+        for held in folds(rows):
+            held_set = set(held)
+            rest = [rows[i] for i in range(len(rows)) if i not in held_set]
+            random.Random(size).shuffle(rest)
+            own_rows, generic_rows = rest[:size], rest[size:]
+            generic = NaiveBayes().learn((text_of(r), r["kind"]) for r in generic_rows)
+            models = {
+                "generic": generic,
+                "own": NaiveBayes().learn((text_of(r), r["kind"]) for r in own_rows),
+                "both": NaiveBayes.from_dict(generic.to_dict()).learn(
+                    (text_of(r), r["kind"]) for r in own_rows
+                ),
+            }
+            for index in held:
+                count += 1
+                for name, model in models.items():
+                    probabilities = model.probabilities(text_of(rows[index]))
+                    probabilities.pop("other", None)
+                    kind, _c, _m = learning._blend(rules[index][0], probabilities, "kind")
+                    right[name] += (kind or "other") == rows[index]["kind"]
+        print(f"  {size:>3} tickets: " + " / ".join(
+            f"{right[name] / count:5.1%}" for name in ("generic", "own", "both")
+        ))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
@@ -184,6 +216,7 @@ def run(env, grid):
     print("five folds of the training part; 'unknown category': Office Chairs without "
           "its keywords, its messages")
     show("the addon's parameters", text_classifier.NaiveBayes)
+    company_kind_model(learning, text_classifier.NaiveBayes, train, rules)
     if not grid:
         return
     # the grid the parameters were chosen from (the best known category
