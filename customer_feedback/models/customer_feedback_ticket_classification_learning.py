@@ -44,16 +44,15 @@ CLEAR_CONFIDENCE = 0.6
 # Below this combined score nothing was found. Lower for the category: a
 # message that names several things ('the desk and the cabinets I ordered,
 # the delivery...') still has one it is most about.
-MIN_SCORE = {"kind": 0.25, "category": 0.2}
+MIN_SCORE = {"kind": 0.25, "category": 0.1}
 # Without any rule for it, the learned model decides only when this sure
 # (surer for the kind: until a company has its own, the kind model is the
 # generic one shipped with the addon).
 LEARNED_ALONE = {"kind": 0.7, "category": 0.6}
 # ... and to choose what the rules did not find at all when they found
 # something else (a naive Bayes model trained on a few hundred tickets is
-# often sure and wrong): never for a category the rules know, whose keywords
-# were not in the message.
-LEARNED_OVER_RULES = {"kind": 0.7, "category": float("inf")}
+# often sure and wrong).
+LEARNED_OVER_RULES = {"kind": 0.7, "category": 0.9}
 
 # A label the rules cannot find (see ``_blend``): how much its learned
 # probability weighs, and how sure the learned model must be of it to decide,

@@ -229,25 +229,33 @@ def run(env, grid):
     _known, _unknown, found = show("(again)", text_classifier.NaiveBayes)
     results = []
     saved = (dict(learning.LEARNED_WEIGHT), learning.LEARNED_UNKNOWN_ALONE,
-             learning.LEARNED_WEIGHT_UNKNOWN)
-    for kind_weight, category_weight, unknown_alone, unknown_weight in itertools.product(
+             learning.LEARNED_WEIGHT_UNKNOWN, dict(learning.LEARNED_OVER_RULES),
+             dict(learning.MIN_SCORE))
+    for (
+        kind_weight, category_weight, unknown_alone, unknown_weight, over_rules, min_score,
+    ) in itertools.product(
         (0.2, 0.3, 0.5, 0.8), (0.2, 0.5, 0.8, 1.2), (0.25, 0.35, 0.5, 0.6), (1.0, 2.0, 4.0),
+        (0.7, 0.9, float("inf")), (0.1, 0.2),
     ):
         learning.LEARNED_WEIGHT.update(kind=kind_weight, category=category_weight)
         learning.LEARNED_UNKNOWN_ALONE = unknown_alone
         learning.LEARNED_WEIGHT_UNKNOWN = unknown_weight
+        learning.LEARNED_OVER_RULES["category"] = over_rules
+        learning.MIN_SCORE["category"] = min_score
         known = evaluate(learning, train, rules, category_ids, default_kinds, found[0], blind)
         unknown = evaluate(
             learning, train, rules_unknown, category_ids, default_kinds, found[1], blind_unknown
         )
         results.append((
             known["combined category"], known["combined kind"], unknown["combined category"],
-            kind_weight, category_weight, unknown_alone, unknown_weight,
+            kind_weight, category_weight, unknown_alone, unknown_weight, over_rules, min_score,
         ))
     learning.LEARNED_WEIGHT.update(saved[0])
-    learning.LEARNED_UNKNOWN_ALONE, learning.LEARNED_WEIGHT_UNKNOWN = saved[1:]
+    learning.LEARNED_UNKNOWN_ALONE, learning.LEARNED_WEIGHT_UNKNOWN = saved[1:3]
+    learning.LEARNED_OVER_RULES.update(saved[3])
+    learning.MIN_SCORE.update(saved[4])
     print("category  kind  unknown | LEARNED_WEIGHT kind, category; LEARNED_UNKNOWN_ALONE; "
-          "LEARNED_WEIGHT_UNKNOWN")
+          "LEARNED_WEIGHT_UNKNOWN; LEARNED_OVER_RULES category; MIN_SCORE category")
     for result in sorted(results, reverse=True)[:10]:
         print("  ".join(f"{value:5.1%}" for value in result[:3]) + " | " + ", ".join(
             str(value) for value in result[3:]
