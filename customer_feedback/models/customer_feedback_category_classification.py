@@ -67,6 +67,22 @@ class CustomerFeedbackCategory(models.Model):
             for category in categories
         )
 
+    @api.model
+    def _categories_without_keywords(self, company_id):
+        """The ids of the categories of ``company_id`` (and the shared ones)
+        without keywords of their own: the rules find them by their name at
+        most, so only what was learned from the agents' corrections can
+        choose them over what the rules found."""
+        return self._categories_without_keywords_cached(company_id)
+
+    @tools.ormcache("company_id")
+    def _categories_without_keywords_cached(self, company_id):
+        # sudo: as _classification_keywords_cached
+        categories = self.sudo().search_fetch(
+            [("company_id", "in", [company_id, False])], ["keyword_list"]
+        )
+        return frozenset(categories.filtered(lambda c: not c.keyword_list).ids)
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()
