@@ -66,6 +66,9 @@
         "demo/customer_feedback_ticket_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_feedback/static/src/scss/feedback_overview.scss",
+        ],
         "web.assets_tests": [
             "customer_feedback/static/tests/tours/**/*",
         ],

@@ -1,7 +1,7 @@
 {
     "name": "Customer Feedback Reports",
     "summary": "Reception slips, management analysis and customer history as PDF",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-feedback/customer-feedback",
     "author": "Customer Feedback contributors",

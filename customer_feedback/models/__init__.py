@@ -1,4 +1,5 @@
 from . import customer_feedback_scheduled_job
+from . import customer_feedback_my_departments_mixin
 from . import customer_feedback_priority
 from . import customer_feedback_segment
 from . import customer_feedback_tag
@@ -27,6 +28,7 @@ from . import customer_feedback_ticket_satisfaction
 from . import customer_feedback_ticket_portal
 from . import customer_feedback_ticket_web_form
 from . import customer_feedback_submission_log
+from . import customer_feedback_guard
 from . import customer_feedback_satisfaction
 from . import customer_feedback_survey_campaign
 from . import survey_question

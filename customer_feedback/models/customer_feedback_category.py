@@ -66,6 +66,12 @@ class CustomerFeedbackCategory(models.Model):
         "'khieu nai' and 'KHIẾU NẠI'."
     )
     keyword_list = fields.Json(compute="_compute_keyword_list", store=True)
+    keyword_weight = fields.Float(
+        default=1.0,
+        help="How much the keywords of this category count against another's. Raise it "
+        "for what happened (a delivery, a repair, a payment) so that it wins over the "
+        "product only named in passing ('the desk was delivered late': Delivery).",
+    )
     satisfaction_survey_id = fields.Many2one(
         "survey.survey", "Satisfaction Questionnaire",
         help="Sent to the customer when a ticket of this category (or of a subcategory "

@@ -310,10 +310,10 @@ class CustomerFeedbackDepartment(models.Model):
             domain = Domain("department_id", "=", self.id) & self._overview_domain(
                 figure, now, self._overview_levels()
             )
-        action.update({
-            "name": f"{self.display_name}: {labels[figure]}",
-            "domain": list(domain),
-        })
+        # the web client titles the view with display_name (which
+        # _for_xml_id fills with the action's own name), not name
+        title = f"{self.display_name}: {labels[figure]}"
+        action.update({"name": title, "display_name": title, "domain": list(domain)})
         return action
 
     def _overview_figure_labels(self):

@@ -39,6 +39,7 @@ def position_score(position, count):
 class CustomerFeedbackSatisfaction(models.Model):
     _name = "customer.feedback.satisfaction"
     _description = "Customer Satisfaction Survey"
+    _inherit = ["customer.feedback.my.departments.mixin"]
     _order = "date_sent desc, id desc"
     _rec_name = "partner_id"
     _check_company_auto = True

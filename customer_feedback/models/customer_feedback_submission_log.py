@@ -66,8 +66,12 @@ class CustomerFeedbackSubmissionLog(models.Model):
         """Whether a new submission from ``ip_address`` or for ``email``
         (normalized) would go past its limit within the window.
 
-        Locks the address and the email until the end of the transaction, so
-        that parallel submissions are counted one after the other.
+        Parallel submissions are counted one after the other: the address
+        and the email are held until the end of the transaction
+        (``customer.feedback.guard._serialize``). A lock alone would not do:
+        a transaction that waited for it still reads the database as it was
+        when it began, without the submission it waited for; it is retried
+        instead, and counts again.
         """
         since = self._window_start()
         checks = [
@@ -80,11 +84,11 @@ class CustomerFeedbackSubmissionLog(models.Model):
             if not value or limit <= 0:
                 continue
             # always the address first, then the email: no two requests
-            # wait for each other's lock
-            self.env.cr.execute(SQL(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                f"{self._table}:{field_name}:{value}",
-            ))
+            # wait for each other's key
+            # sudo: the keys are system records; only their rows are written
+            self.env["customer.feedback.guard"].sudo()._serialize(
+                f"rate:{field_name}:{value}"
+            )
             count = self.search_count(
                 [(field_name, "=", value), ("create_date", ">=", since)], limit=limit
             )

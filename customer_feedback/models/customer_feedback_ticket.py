@@ -68,7 +68,7 @@ class CustomerFeedbackTicket(models.Model):
     _description = "Feedback Ticket"
     _inherit = [
         "portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin",
-        "customer.feedback.scheduled.job",
+        "customer.feedback.scheduled.job", "customer.feedback.my.departments.mixin",
     ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
@@ -237,6 +237,9 @@ class CustomerFeedbackTicket(models.Model):
     def create(self, vals_list):
         # before any number is taken: a refused create burns no reference
         self.check_access("create")
+        # the reference and the email are set in the values: the caller's
+        # own dicts are left as they were (reused, they make a new ticket)
+        vals_list = [dict(vals) for vals in vals_list]
         self._check_create_state(vals_list)
         self._assign_references(vals_list)
         for vals in vals_list:

@@ -31,6 +31,11 @@ from .customer_feedback_ticket import KINDS
 
 # A keyword found in the subject counts this many times one in the body.
 SUBJECT_WEIGHT = 2
+# Category keywords: what each word of a phrase after the first adds to its
+# weight (1 for one word), and the weight of an ambiguous syllable (see
+# ``NormalizedText.weight``).
+PHRASE_WEIGHT = 0.5
+AMBIGUOUS_WEIGHT = 0.5
 
 # A negation turns the keyword right after it into its opposite; words that
 # only strengthen it may stand between ('không hề hài lòng', 'not very
@@ -45,11 +50,39 @@ PLAIN_INTENSIFIERS = {normalize_keyword(word) for word in INTENSIFIERS}
 
 
 @lru_cache(maxsize=4096)
+def _keyword_pattern(word):
+    """The regex of a keyword as a whole word; an English plural counts as
+    the word ('desk' finds 'desks', 'box' finds 'boxes')."""
+    plural = "(?:s|es)?" if word[-1:].isascii() and word[-1:].isalpha() else ""
+    return re.compile(rf"(?<!\w){re.escape(word)}{plural}(?!\w)")
+
+
+@lru_cache(maxsize=4096)
 def _keyword_forms(keyword):
     """(with diacritics, without) of a keyword, lower-case: every incoming
     email is matched against every keyword."""
     lowered = normalize_vietnamese(keyword).lower()
     return lowered, normalize_keyword(lowered)
+
+
+WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=256)
+def _keyword_index(keywords, with_diacritics):
+    """{first word: ((position, keyword, form), ...)} of a tuple of keywords,
+    in the form matched (with or without diacritics): a text looks up its
+    own words instead of trying every keyword (there are hundreds)."""
+    index = {}
+    for position, keyword in enumerate(keywords):
+        lowered, plain = _keyword_forms(keyword)
+        form = lowered if with_diacritics else plain
+        if form:
+            first = WORDS.match(form)
+            index.setdefault(first.group(0) if first else None, []).append(
+                (position, keyword, form)
+            )
+    return {word: tuple(entries) for word, entries in index.items()}
 
 
 class NormalizedText:
@@ -64,29 +97,55 @@ class NormalizedText:
         self.lowered = " ".join(normalize_vietnamese(text).lower().split())
         self.plain = normalize_keyword(self.lowered)
         self.has_diacritics = self.plain != self.lowered.replace("đ", "d")
+        self.text = self.lowered if self.has_diacritics else self.plain
+        # the words of the text, and of their English singulars ('desks')
+        words = set(WORDS.findall(self.text))
+        words |= {word[:-1] for word in words if word.endswith("s")}
+        words |= {word[:-2] for word in words if word.endswith("e")}
+        self.words = words | {None}
 
-    def find(self, keywords, negated=False):
+    def find(self, keywords, negated=False, topic=False):
         """The keywords found as whole words, at least once not negated.
 
         With ``negated``, the keywords found only after a negation instead,
-        each with the negation ('không hài lòng').
+        each with the negation ('không hài lòng'). With ``topic``, negations
+        do not matter: what the message is about ('chưa giao hàng', not
+        delivered, is about the delivery).
         """
         found = []
-        for keyword in keywords:
-            lowered, plain = _keyword_forms(keyword)
-            text, word = (self.lowered, lowered) if self.has_diacritics else (self.plain, plain)
-            # most keywords are not in the text at all: skip their regex
-            if not word or word not in text:
+        index, text = _keyword_index(tuple(keywords), self.has_diacritics), self.text
+        candidates = sorted(
+            entry for word in self.words.intersection(index) for entry in index[word]
+        )
+        for _position, keyword, word in candidates:
+            # the first word is in the text; the whole keyword maybe not
+            if word not in text:
                 continue
             negations = [
                 self._negation(text, match.start())
-                for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+                for match in _keyword_pattern(word).finditer(text)
             ]
-            if negations and not negated and not all(negations):
+            if negations and topic or negations and not negated and not all(negations):
                 found.append(keyword)
             elif negations and negated and all(negations):
                 found.append(f"{negations[0]} {keyword}")
         return found
+
+    def weight(self, keyword):
+        """How much a category keyword found in this text counts.
+
+        A phrase says more than a word ('bàn nâng hạ', standing desk, more
+        than 'bàn'): each word after the first adds ``PHRASE_WEIGHT``. A
+        Vietnamese word of one syllable found in text typed without
+        diacritics is ambiguous ('ban' is 'bàn' desk, 'bạn' you or 'bán'
+        sell; 'den' is 'đèn' lamp or 'đến' to come): it counts
+        ``AMBIGUOUS_WEIGHT``.
+        """
+        lowered, plain = _keyword_forms(keyword)
+        words = len(lowered.split())
+        if words == 1 and not self.has_diacritics and lowered != plain:
+            return AMBIGUOUS_WEIGHT
+        return 1.0 + PHRASE_WEIGHT * (min(words, 3) - 1)
 
     def _negation(self, text, position):
         """The negation just before ``position``, or None."""
@@ -157,12 +216,7 @@ class CustomerFeedbackTicket(models.Model):
         # weighted vocabulary, negated praise as dissatisfaction, the signals
         # of the sentences (questions, suggestions...)
         kind_scores = self._kind_scores(subject, body, score, matched, company)
-        Category = self.env["customer.feedback.category"]
-        category_scores = {
-            Category.browse(category_id): score(keywords)
-            for category_id, keywords in Category._classification_keywords(company.id)
-            if keywords
-        }
+        category_scores = self._category_scores(subject, body, matched, company)
         urgent = bool(score(self._urgency_terms(company)))
         # the rules blended with what was learned; the category's default
         # kind only when the message says nothing of its kind
@@ -174,6 +228,37 @@ class CustomerFeedbackTicket(models.Model):
             "is_auto_classified": True,
             "classification_keywords": ", ".join(matched) or False,
             "is_urgent": urgent,
+        }
+
+    @api.model
+    def _category_scores(self, subject, body, matched, company):
+        """{category: score} from the categories' keywords (and names), by
+        weight (``NormalizedText.weight``, times the category's keyword
+        weight); a category also gets the score
+        of its ancestors when it scored itself, so that the most precise
+        category found wins ('sản phẩm' and 'ghế': the chairs, not the
+        products)."""
+        Category = self.env["customer.feedback.category"]
+        own, parents = {}, {}
+        for category_id, keywords, parent_ids, weight in Category._classification_keywords(
+            company.id
+        ):
+            parents[category_id] = parent_ids
+            if not keywords:
+                continue
+            found = 0.0
+            for text, factor in ((subject, SUBJECT_WEIGHT), (body, 1)):
+                for keyword in text.find(keywords, topic=True):
+                    found += factor * weight * text.weight(keyword)
+                    if keyword not in matched:
+                        matched.append(keyword)
+            if found:
+                own[category_id] = found
+        return {
+            Category.browse(category_id): value + sum(
+                own.get(parent_id, 0.0) for parent_id in parents[category_id]
+            )
+            for category_id, value in own.items()
         }
 
     @api.model

@@ -64,6 +64,14 @@ class CustomerFeedbackTicket(models.Model):
         Checks that the action is allowed from each ticket's state and its
         preconditions (``_check_<action>``), stamps the time, writes the
         new state with ``values`` in one write, tracked in the chatter.
+
+        The check holds across transactions without an explicit lock: the
+        state is read from the ticket's row and written back to it, and of
+        two transactions writing the same row in REPEATABLE READ, the second
+        fails to serialize (Odoo retries a request or an RPC call, a
+        scheduled job leaves the record for its next run; see
+        tests/test_concurrency.py). The one check reading another record
+        (the corrective action of ``close``) reads states it never leaves.
         """
         target = TRANSITIONS[action][1]
         self._check_transition_allowed(action)

@@ -29,6 +29,19 @@ standard gateway are covered here:
   (``_feedback_fallback_ticket``), instead of leaving it in the mailbox (the
   fetchmail cron would retry it forever) or losing it (odoo-mailgate).
 
+Two more, when the same thing happens twice at once:
+
+- **The same email delivered twice at the same moment** (two fetchmail
+  processes, or odoo-mailgate run twice by the mail server): Odoo looks for
+  an earlier copy of the Message-Id, which a transaction running in parallel
+  has not committed yet, and both made a ticket. ``message_process`` first
+  claims the Message-Id (``customer.feedback.guard._claim``): the second
+  process waits for the first and skips the message.
+- **A concurrency error** (serialization failure, deadlock, lock) under
+  fetchmail: fetchmail rolls the message back and marks it read, so the
+  message was lost. It is retried here, in a fresh transaction, as Odoo
+  retries an RPC call (odoo-mailgate) or an HTTP request.
+
 Every ticket flagged for review keeps the original message
 (``original_email.eml``): the raw bytes received are passed down in the
 context (``feedback_original_email``) to ``message_new``.
@@ -41,13 +54,16 @@ import email
 import email.parser
 import email.policy
 import logging
+import random
 import re
+import time
 from email.header import decode_header, make_header
 
 import psycopg2
 from lxml import etree
 
 from odoo import api, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import (
     email_normalize,
     email_normalize_all,
@@ -73,6 +89,12 @@ LIST_HEADERS = (
 BOUNDARY_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70}?)(--)?[ \t]*\r?$", re.MULTILINE)
 
 OUR_MODEL = "customer.feedback.ticket"
+
+# A message fetchmail could not process for a concurrency error is tried
+# this many times, after a random wait of up to GATEWAY_RETRY_WAIT * 2**n
+# seconds (as Odoo retries RPC calls and HTTP requests).
+GATEWAY_TRIES = 5
+GATEWAY_RETRY_WAIT = 0.5
 
 # A charset name as it may be handed to libxml2 (no quotes, no spaces).
 CHARSET_NAME = re.compile(r"[A-Za-z0-9][\w.:+-]{0,39}")
@@ -140,6 +162,14 @@ def _raw_bytes(message):
     if not isinstance(message, bytes):  # xmlrpc Binary
         return bytes(message.data)
     return message
+
+
+def _message_id(message):
+    """The Message-Id header of a message handed to ``message_process``, or ''."""
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
+        _raw_bytes(message)
+    )
+    return (headers.get("Message-Id") or "").strip()
 
 
 def _guess_boundary(text):
@@ -222,10 +252,25 @@ class MailThread(models.AbstractModel):
     def message_process(self, model, message, custom_values=None, save_original=False,
                         strip_attachments=False, thread_id=None):
         """Never lose a message to our aliases: see ``_feedback_fallback_ticket``."""
+        if self.env.context.get("default_fetchmail_server_id") \
+                and not self.env.context.get("feedback_gateway_retrying"):
+            return self._feedback_process_retrying(
+                model, message, custom_values=custom_values, save_original=save_original,
+                strip_attachments=strip_attachments, thread_id=thread_id,
+            )
         if not self.env.su and self._feedback_already_received(message):
             # Odoo looks for an earlier copy of the message as the gateway's
             # user (odoo-mailgate's -u), who may not read the messages of every
             # ticket: a mail delivered twice made a second ticket.
+            return False
+        message_id = _message_id(message)
+        # sudo: the keys are system records; only their rows are written
+        if message_id and not self.env["customer.feedback.guard"].sudo()._claim(
+            f"message-id:{message_id}"
+        ):
+            # another process got the same email at the same moment and
+            # committed it (had it rolled back, the key would be ours)
+            _logger.info("Ignored email %s: already processed by another process", message_id)
             return False
         raw = _raw_bytes(message)
         try:
@@ -251,10 +296,36 @@ class MailThread(models.AbstractModel):
             return ticket.id
 
     @api.model
+    def _feedback_process_retrying(self, model, message, **kwargs):
+        """``message_process`` under fetchmail, tried again after a concurrency error.
+
+        Fetchmail rolls back a message that raised and marks it read: it
+        would never be fetched again. Fetchmail alone sets the context key
+        ``default_fetchmail_server_id``, on a cursor it commits after each
+        message: rolling back here undoes this message only.
+        """
+        gateway = self.with_context(feedback_gateway_retrying=True)
+        for attempt in range(1, GATEWAY_TRIES + 1):
+            try:
+                result = gateway.message_process(model, message, **kwargs)
+                # a conflict of the last writes is raised here, not at commit
+                self.env.flush_all()
+                return result
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                if attempt == GATEWAY_TRIES:
+                    raise
+                self.env.cr.rollback()
+                self.env.transaction.reset()
+                self.env.registry.reset_changes()
+                wait = random.uniform(0.0, GATEWAY_RETRY_WAIT * 2 ** attempt)
+                _logger.info("Incoming email %s: %s, tried again in %.2f s",
+                             _message_id(message) or "?", error.pgcode, wait)
+                time.sleep(wait)
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    @api.model
     def _feedback_already_received(self, message):
-        message = _raw_bytes(message)
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(message)
-        message_id = (headers.get("Message-Id") or "").strip()
+        message_id = _message_id(message)
         # sudo: only whether a message with this Message-Id exists is read
         return bool(message_id) and bool(self.env["mail.message"].sudo().search_count(
             [("message_id", "=", message_id)], limit=1

@@ -8,6 +8,7 @@ from . import test_partner
 from . import test_hotline
 from . import test_performance
 from . import test_ui_tour
+from . import test_ui_morning_tour
 from . import test_mail_gateway
 from . import test_satisfaction
 from . import test_portal
@@ -22,3 +23,5 @@ from . import test_phone_matching
 from . import test_category_language
 from . import test_ui_public_form_vi_tour
 from . import test_access_matrix
+from . import test_access_matrix_routes
+from . import test_classification_categories

@@ -11,7 +11,9 @@ across companies.
 The checker tries every entry as the user, through the public API, on a
 record of department A / company A (a ticket of the portal owner):
 
-- read: ``search([('id', '=', rec.id)])`` finds it and ``read`` returns it;
+- read: ``search([('id', '=', rec.id)])`` finds it, ``_read_group`` counts
+  it and ``read`` returns it; when search does not find it, read_group does
+  not count it and ``export_data`` is refused (the employees may export);
 - write: ``write`` of a harmless value, in a savepoint rolled back;
 - create: ``create`` of a similar record, in a savepoint rolled back;
 - unlink: ``unlink``, in a savepoint rolled back.
@@ -23,7 +25,7 @@ the test, and so does a ticket field a portal customer can read beyond
 """
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
@@ -139,6 +141,14 @@ MATRIX = {
     },
     # the public form's rate limit: administrators only (none of the profiles)
     "customer.feedback.submission.log": {
+        "read":                        "  -    -    -    -    -    -    -    -    - ",
+        "write":                       "  -    -    -    -    -    -    -    -    - ",
+        "create":                      "  -    -    -    -    -    -    -    -    - ",
+        "unlink":                      "  -    -    -    -    -    -    -    -    - ",
+    },
+    # concurrency keys (hashed Message-Ids, form addresses): administrators
+    # only (none of the profiles); written by the code, as superuser
+    "customer.feedback.guard": {
         "read":                        "  -    -    -    -    -    -    -    -    - ",
         "write":                       "  -    -    -    -    -    -    -    -    - ",
         "create":                      "  -    -    -    -    -    -    -    -    - ",
@@ -308,6 +318,12 @@ class TestAccessMatrix(FeedbackCommon):
             "manager": cls.manager,
             "user_other_company": cls.user_company_b,
         }
+        # the employees may export (a company that allows it): export must
+        # then give nothing that read refuses
+        export_group = env.ref("base.group_allow_export")
+        for user in (cls.plain_employee, cls.user_a, cls.user_b, cls.manager,
+                     cls.user_company_b):
+            user.group_ids = [Command.link(export_group.id)]
         cls.ticket = cls._create_ticket(
             title="CF matrix ticket", category_id=cls.cat_a.id,
             partner_id=cls.portal_user.partner_id.id, company_id=cls.company_a.id,
@@ -436,6 +452,9 @@ class TestAccessMatrix(FeedbackCommon):
                 Model("customer.feedback.submission.log").create(
                     {"ip_address": "203.0.113.7", "email": "cf.matrix@example.com"}),
                 {"email": "cf.matrix@example.com"}, {"ip_address": "203.0.113.8"}),
+            "customer.feedback.guard": (
+                Model("customer.feedback.guard").create({"key": "cf-matrix-probe"}),
+                {"key": "cf-matrix-probe-2"}, {"key": "cf-matrix-probe-3"}),
             "rating.rating": (rating, {"feedback": "CF matrix"}, {
                 "res_model_id": env["ir.model"]._get_id(ticket._name),
                 "res_id": ticket.id, "partner_id": partner.id,
@@ -490,9 +509,22 @@ class TestAccessMatrix(FeedbackCommon):
         record = record.with_user(user)
 
         def read():
-            if not record.search([("id", "=", record.id)]):
-                raise _NotFound
+            # every way of reading gives the same answer: search, read_group
+            # (the counts of lists and reports), read and export
+            domain = [("id", "=", record.id)]
             fnames, *expected = read_fields or [["display_name"]]
+            found = bool(record.search(domain))
+            [(counted,)] = Model._read_group(domain, aggregates=["__count"])
+            if found != bool(counted):
+                raise AssertionError(f"search finds {found}, read_group counts {counted}")
+            if not found:
+                # export may be refused to those who read (Odoo keeps it to
+                # a group, mail.message to administrators), never given to others
+                try:
+                    record.export_data(fnames)
+                except (AccessError, UserError):
+                    raise _NotFound from None
+                raise AssertionError("exported what search hides")
             values = record.read(fnames)[0]
             if expected and any(values[name] != value for name, value in expected[0].items()):
                 raise _NotFound  # read, but not the probe's values

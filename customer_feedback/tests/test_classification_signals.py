@@ -188,6 +188,64 @@ class TestClassificationSignals(MailGatewayCase):
         other = self.Ticket._classify_message("", probe, self.company_b)
         self.assertNotEqual(other["category_id"], self.cat_lamps.id)
 
+    def _correct_lamp_tickets(self):
+        """MIN_EXAMPLES + 2 lamp tickets by mail, their category corrected
+        to the lamps by a feedback manager."""
+        messages = self._lamp_messages()
+        for index in range(MIN_EXAMPLES + 2):
+            ticket = self._process(self._email(
+                sender=f"Khách {index} <khach{index}@cf-mail.example.com>",
+                subject=f"Phản hồi {index}",
+                body=f"{messages[index % len(messages)]} Mã đơn {1000 + index}.",
+            ))
+            ticket.with_user(self.manager).write({"category_id": self.cat_lamps.id})
+
+    def test_company_kind_model_keeps_what_the_generic_one_knows(self):
+        # a new company whose agents so far corrected complaints only
+        company = self.env["res.company"].create({"name": "CF Lamps Only"})
+        messages = self._lamp_messages()
+        self.Ticket.create([
+            {
+                "title": f"Phản hồi {index}", "description": messages[index % len(messages)],
+                "company_id": company.id, "kind": "complaint", "auto_kind": "other",
+                "is_auto_classified": True,
+            }
+            for index in range(MIN_EXAMPLES + 2)
+        ])
+        # the nightly job
+        self.env["customer.feedback.classifier"]._cron_train()
+        kind_model, _category_model = self.env["customer.feedback.classifier"]._learned_models(
+            company.id
+        )
+        # its own tickets teach no question; questions are still known, from
+        # the generic model its tickets were added to
+        self.assertEqual(
+            kind_model.predict("Cho mình hỏi ghế xoay này bảo hành bao lâu vậy ạ?")[0],
+            "question",
+        )
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_learned_category_the_rules_cannot_find_wins_over_their_finding(self):
+        # the lamp was bought with a TV stand: the rules find the stand, in
+        # the subject and the body, clearly
+        probe = "Đèn ngủ mua kèm kệ tivi, bóng chập chờn, sáng được một lúc là tắt."
+        before = self.Ticket._classify_message("Kệ tivi và đèn", probe, self.company_a)
+        self.assertEqual(before["category_id"], self.cat_stands.id)
+        self.assertEqual(before["category_method"], "rules")
+        self._correct_lamp_tickets()
+        self.env["customer.feedback.classifier"]._cron_train()
+        # the lamps have no keywords: that the rules found the stand says
+        # nothing against them, what the agents taught decides
+        ticket = self._process(self._email(subject="Kệ tivi và đèn", body=probe))
+        self.assertEqual(ticket.category_id, self.cat_lamps)
+        self.assertEqual(ticket.category_method, "learned")
+        self.assertIn("den", ticket.classification_keywords.split(", "))
+        # once the lamps have keywords, the rules know them: the learned
+        # model no longer sets aside what the rules found
+        self.cat_lamps.keywords = "đèn bàn"
+        after = self.Ticket._classify_message("Kệ tivi và đèn", probe, self.company_a)
+        self.assertEqual(after["category_id"], self.cat_stands.id)
+
     def test_manager_trains_now_user_cannot(self):
         Classifier = self.env["customer.feedback.classifier"]
         classifier = Classifier.search([("company_id", "=", self.company_a.id)])
@@ -250,3 +308,15 @@ class TestTextClassifier(BaseCase):
         self.assertEqual(copy.predict("hoá đơn")[0], "billing", "either tone placement")
         self.assertEqual(copy.predict("x", labels={"billing"})[0], "billing")
         self.assertEqual(NaiveBayes().predict("x"), (None, 0.0, []))
+
+    def test_a_word_counts_once_per_ticket(self):
+        """Three tickets saying 'lỗi' weigh more than one that repeats it
+        ten times (an angry customer does not teach the model alone)."""
+        model = NaiveBayes().learn([
+            ("web lỗi lỗi lỗi lỗi lỗi lỗi lỗi lỗi, lỗi hoài lỗi mãi", "website"),
+            ("giao hàng bị lỗi bể góc", "delivery"),
+            ("hàng giao tới bị lỗi trầy", "delivery"),
+            ("giao hàng lỗi móp", "delivery"),
+        ])
+        probabilities = model.probabilities("lỗi")
+        self.assertGreater(probabilities["delivery"], probabilities["website"])

@@ -215,6 +215,25 @@ class TestKanbanColumns(FeedbackCommon):
         )
         self.assertEqual(bars["in_progress"]["overdue"], 1)
 
+    def test_progress_bars_read_only_the_tickets_with_a_status(self):
+        """A column's bar counts its statuses; the web client shows the rest
+        of the column (finished tickets, without status) as its count minus
+        them. Reading only the tickets with a status (the kanban's shortcut)
+        gives the bars Odoo gives."""
+        with freeze_time(RECEIVED):
+            started = self._ticket_in_state("in_progress")
+            self._ticket_in_state("closed")
+            waiting = self._ticket_in_state("waiting")
+            self.env.flush_all()
+        self.assertFalse(waiting.deadline_status)
+        bars = self.Ticket.with_user(self.user_a).read_progress_bar(
+            [("partner_id", "=", self.customer_noemail.id)], "state",
+            {"field": "deadline_status",
+             "colors": {"on_track": "success", "at_risk": "warning", "overdue": "danger"}},
+        )
+        self.assertEqual(started.deadline_status, "on_track")
+        self.assertEqual(dict(bars), {"in_progress": {"on_track": 1, "at_risk": 0, "overdue": 0}})
+
     def test_kanban_lets_cards_be_dragged(self):
         # the web client drags cards only between columns of a writable field
         Ticket = self.Ticket.with_user(self.user_a)

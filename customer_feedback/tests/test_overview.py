@@ -220,6 +220,24 @@ class TestOverview(SatisfactionCommon):
         with self.assertRaises(ValueError):
             self._open_figure(self.user_a, "date_received")
 
+    def test_cards_read_together_count_each_as_the_rules_say(self):
+        """Her department's card counts all its tickets; another department's,
+        read along with it, only the tickets she may read there (the call she
+        took), never the rest of that department."""
+        with freeze_time(NOW - timedelta(hours=1)):
+            taken = self._create_ticket(
+                kind="complaint", category_id=self.cat_b.id, user_received_id=self.user_a.id
+            )
+        self.assertEqual(taken.department_id, self.dept_b)
+        with freeze_time(NOW):
+            cards = (self.dept_a | self.dept_b).with_user(self.user_a)
+            cards.invalidate_recordset()
+            self.assertEqual(cards.mapped("overview_open_count"), [5, 1])
+            self.assertEqual(cards.mapped("overview_high_count"), [2, 1])
+        self.assertEqual(self._open_figure(self.user_a, "open", self.dept_b), taken)
+        self.assertEqual(self._overview(self.manager, self.dept_b)["open"], 2)
+        self.assertEqual(self._overview(self.user_b, self.dept_b)["open"], 2)
+
     # ------------------------------------------------------------------
     # Landing in the CRM app
     # ------------------------------------------------------------------

@@ -1,6 +1,9 @@
+import importlib.util
+
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_path, mute_logger
 
 from .common import FeedbackCommon
 
@@ -65,6 +68,62 @@ class TestSecurity(FeedbackCommon):
             + self.ticket_portal,
         )
         self._assert_cannot_read(self.user_b, self.ticket_a)
+
+    def test_rule_follows_department_changes_at_once(self):
+        """The rule reads the departments' members and leader when the user
+        searches: joining, leaving or leading a department counts at once,
+        in the same transaction (the rule's domain is cached per user)."""
+        self.assertNotIn(self.ticket_b, self._visible(self.user_a))
+        self.dept_b.member_ids = [Command.link(self.user_a.id)]
+        self.assertIn(self.ticket_b, self._visible(self.user_a))
+        self.assertTrue(self.ticket_b.with_user(self.user_a).in_my_departments)
+        self.dept_b.member_ids = [Command.unlink(self.user_a.id)]
+        self.assertNotIn(self.ticket_b, self._visible(self.user_a))
+        self.dept_b.leader_id = self.user_a
+        self.assertIn(self.ticket_b, self._visible(self.user_a))
+        self.dept_a.member_ids = [Command.unlink(self.user_a.id)]
+        self.assertNotIn(self.ticket_a, self._visible(self.user_a))
+        # sudo: she may no longer read it; the field is still computed for her
+        self.assertFalse(self.ticket_a.with_user(self.user_a).sudo().in_my_departments)
+
+    def test_archived_department_still_grants_its_tickets(self):
+        self.dept_a.active = False
+        self.assertIn(self.ticket_a, self._visible(self.user_a))
+
+    def test_migration_rewrites_the_rule_left_as_shipped(self):
+        """Databases of 19.0.1.3.0 keep the noupdate rules on the department's
+        members: the migration writes the subquery form, and leaves a rule
+        changed in the database alone."""
+        path = file_path(
+            "customer_feedback/migrations/19.0.1.4.0/post-rules-my-departments.py"
+        )
+        spec = importlib.util.spec_from_file_location("rule_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        rule = self.env.ref("customer_feedback.rule_ticket_user_own_departments")
+        self.assertEqual(
+            "".join(rule.domain_force.split()), "".join(migration.NEW_DOMAIN.split()),
+            "a new database gets the subquery form",
+        )
+        rule.domain_force = migration.OLD_DOMAIN.replace(", (", ",\n                (")
+        migration.migrate(self.env.cr, "19.0.1.3.0")
+        self.assertEqual(rule.domain_force, migration.NEW_DOMAIN)
+        self.assertEqual(
+            self._visible(self.user_a),
+            self.ticket_a + self.ticket_b_assigned_a + self.ticket_b_received_a,
+        )
+        custom = "[('user_id', '=', user.id)]"
+        rule.domain_force = custom
+        migration.migrate(self.env.cr, "19.0.1.3.0")
+        self.assertEqual(rule.domain_force, custom)
+        # the satisfaction answers' rule likewise
+        old_domain, new_domain = migration.RULES[
+            "customer_feedback.rule_satisfaction_user_own_departments"]
+        rule = self.env.ref("customer_feedback.rule_satisfaction_user_own_departments")
+        self.assertEqual("".join(rule.domain_force.split()), "".join(new_domain.split()))
+        rule.domain_force = old_domain
+        migration.migrate(self.env.cr, "19.0.1.3.0")
+        self.assertEqual(rule.domain_force, new_domain)
 
     def test_rule_follows_reassignment(self):
         self.ticket_a.user_id = self.user_b

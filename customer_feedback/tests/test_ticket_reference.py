@@ -93,6 +93,16 @@ class TestTicketReference(RequiresHttpServer, HttpCase, FeedbackCommon):
         )
         self.assertEqual(len(set(batch.mapped("name"))), 3)
 
+    def test_caller_values_reused(self):
+        """The values a caller passes are not changed: reused, they make a
+        second ticket with its own number (an import or a script's loop)."""
+        vals = {"title": "CF reused values", "partner_id": self.customer_noemail.id}
+        first = self.NoMail.with_user(self.manager).create(vals)
+        second = self.NoMail.with_user(self.manager).create(vals)
+        self.assertEqual(vals, {"title": "CF reused values",
+                                "partner_id": self.customer_noemail.id})
+        self.assertEqual(self._number(second), self._number(first) + 1)
+
     def test_migration_keeps_the_next_number(self):
         """A database numbered by a standard sequence becomes gap-free and
         goes on from its next number (none is given twice)."""

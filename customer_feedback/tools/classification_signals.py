@@ -24,7 +24,10 @@ PATTERNS = [
     ("question", 2.0, rf"\b(?:cho|xin|muon) {_ME} hoi\b"),
     ("question", 2.0, rf"\b{_ME} muon hoi\b"),
     ("question", 1.5, (
-        r"\bco (?:\w+ ){1,6}(?:khong|ko|k|hong|chua)\s*(?:\?|a\b|ah\b|nhi\b|vay\b|$)"
+        # the question may go on after a comma ('có ... không, mình bị dị
+        # ứng') or offer a choice ('có ... không hay mua riêng')
+        r"\bco (?:\w+ ){1,6}(?:khong|ko|k|hong|chua)\s*"
+        r"(?:\?|[,;.]|a\b|ah\b|nhi\b|vay\b|hay\b|$)"
     )),
     ("question", 1.5, r"\b(?:duoc|phai|dung) (?:khong|ko|k|hong)\s*(?:\?|a\b|ah\b|nhi\b|$)"),
     ("question", 1.5, (
@@ -60,6 +63,14 @@ PATTERNS = [
     )),
     # an order or a quotation: a quantity of things
     ("product_request", 1.5, r"\b\d+ (?:cai|chiec|bo|tam|bo ban ghe|units?|pcs|pieces|sets?)\b"),
+    # wanting a number of something ('cần 20 ghế', 'lấy 8 tủ', 'we need 12
+    # chairs', 'order 6'); not a number of times or days ('mua 4 lần')
+    ("product_request", 2.0, (
+        r"\b(?:can|lay|dat|mua|dat them|lay them|mua them|order|need|buy|want|would like|"
+        r"like to order|batch of)\s+(?:them |khoang |tam |about |around |another |more )?"
+        r"\d+(?![\d.,])(?!\s*(?:lan|lần|times?|ngay|thang|tuan|nam|gio|tieng|phut|days?|weeks?|"
+        r"months?|years?|hours?|minutes?|%|k\b|d\b)\b)"
+    )),
     # an error code shown by a device or the website
     ("technical_support", 2.5, (
         r"\b(?:ma loi|bao loi|error(?: code)?|err|code|loi)\s*[:#-]?\s*"

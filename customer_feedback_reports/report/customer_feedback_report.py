@@ -29,6 +29,7 @@ from odoo.addons.customer_feedback.models.customer_feedback_ticket import (
 class CustomerFeedbackReport(models.Model):
     _name = "customer.feedback.report"
     _description = "Feedback Statistics"
+    _inherit = ["customer.feedback.my.departments.mixin"]
     _auto = False
     _rec_name = "name"
     _order = "date_received desc, id desc"

@@ -1,8 +1,10 @@
+import importlib.util
 from datetime import datetime, timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import file_path
 
 from odoo.addons.customer_feedback.tests.test_satisfaction import SatisfactionCommon
 
@@ -168,6 +170,39 @@ class TestFeedbackReportView(SatisfactionCommon):
             [("ticket_id", "in", self.tickets.ids)], [], ["__count"]
         )
         self.assertEqual(count, 2)
+
+    def test_rows_follow_department_changes_at_once(self):
+        """Joining or leaving a department counts at once, as for tickets."""
+        self.assertNotIn(self.ticket_b, self._visible_tickets(self.user_a))
+        self.dept_b.member_ids = [Command.link(self.user_a.id)]
+        self.assertIn(self.ticket_b, self._visible_tickets(self.user_a))
+        self.dept_b.member_ids = [Command.unlink(self.user_a.id)]
+        self.dept_b.leader_id = self.user_a
+        self.assertIn(self.ticket_b, self._visible_tickets(self.user_a))
+        self.dept_a.member_ids = [Command.unlink(self.user_a.id)]
+        self.assertNotIn(self.ticket_late, self._visible_tickets(self.user_a))
+
+    def test_migration_rewrites_the_rule_left_as_shipped(self):
+        path = file_path(
+            "customer_feedback_reports/migrations/19.0.1.1.0/post-rule-my-departments.py"
+        )
+        spec = importlib.util.spec_from_file_location("report_rule_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        [(xmlid, (old_domain, new_domain))] = migration.RULES.items()
+        rule = self.env.ref(xmlid)
+        self.assertEqual("".join(rule.domain_force.split()), "".join(new_domain.split()))
+        rule.domain_force = old_domain
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        self.assertEqual(rule.domain_force, new_domain)
+        self.assertEqual(
+            self._visible_tickets(self.user_a),
+            self.ticket_a + self.ticket_late + self.ticket_fresh,
+        )
+        custom = "[('user_id', '=', user.id)]"
+        rule.domain_force = custom
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        self.assertEqual(rule.domain_force, custom)
 
     def test_multi_company(self):
         ticket_b_company = self._create_ticket(

@@ -10,7 +10,13 @@ tickets overdue.
 
     .venv/bin/python tests/benchmarks/bench_tickets.py \
         -c .runtime/test-customer_feedback_bench.conf -d customer_feedback_bench \
-        [-n 200000] [--create 20000]
+        [-n 200000] [--create 20000] [--keep | --reuse]
+
+``--keep`` keeps the filled copy (``<database>_scratch``); ``--reuse`` then
+measures the reads again on it (lists, counts, group-by, searches, the
+overview, the kanban and list), after a code change, without building
+200,000 records again (nothing is created, settled or escalated; the cron
+and creation measures are left out). Drop the copy with ``dropdb`` when done.
 
 All N records of each model are created through the ORM, in batches of
 1,000, and timed. ``--create 20000`` times the first 20,000 only and copies
@@ -37,6 +43,17 @@ given a history (``settle_tickets``): those received in the last 10 days
 open, the others answered, resolved and closed, spread over the demo
 departments, so that the overview reads ~2,000 open tickets among 200,000.
 
+The ticket kanban and list are then loaded as the web client loads them
+(``kanban_list_measures``): the kanban's columns with their first 40 cards
+each (``web_read_group`` with the kanban view's fields, auto-unfold), its
+progress bars (``read_progress_bar``), and the list's first page
+(``web_search_read``, 80 rows of the list view's fields, counted up to
+10,000); side by side with OCA helpdesk_mgmt's ticket kanban and list when
+that module is installed in the database (its addons directory added to
+the configuration's addons_path, then ``-i helpdesk_mgmt``): as many
+helpdesk tickets, with the same 3-year spread and the last 10 days open
+(``build_helpdesk``). Without it, the peer is Odoo's CRM pipeline.
+
 The group-by is the one the web client runs for a graph or pivot grouped on
 two levels (``formatted_read_group``, ordered like the groups are shown, so
 many2one groups are sorted by the comodel's ``_order``), on two
@@ -51,6 +68,7 @@ too: the search that found them before unaccent.
 """
 
 import argparse
+import ast
 import random
 import statistics
 import time
@@ -62,10 +80,16 @@ import psycopg2
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
+from odoo.tools import SQL
 
 BATCH = 1000
 SEARCH_EVERY = 100
 BENCH_TABLES = ("customer_feedback_ticket", "customer_feedback_escalation", "crm_lead")
+# the peer of the kanban and list measures, when installed (OCA helpdesk_mgmt)
+HELPDESK = "helpdesk.ticket"
+HELPDESK_TABLE = "helpdesk_ticket"
+HELPDESK_CREATE = 5000
+RECENT_DAYS = 10
 REPEAT = 7
 
 
@@ -118,6 +142,32 @@ def clone_rows(env, table, count, unique=()):
 
 
 def run(env, count, create_count):
+    """Build the data, then measure everything."""
+    now = datetime.now()
+    results = build(env, count, create_count, now)
+    results.update(measure_reads(env, now))
+    Ticket = env["customer.feedback.ticket"]
+    # warm-up, as for the reads: the first message a process posts compiles
+    # the mail layouts, which the server running the crons has long done
+    cron_time(env, Ticket, 50)
+    for share in (0.01, 0.005):
+        results[f"escalation cron, {share:.1%} due (ms)"] = (
+            cron_time(env, Ticket, int(count * share)), None)
+    results.update(overview_measures(env))
+    results.update(kanban_list_measures(env))
+    return results
+
+
+def run_again(env):
+    """The reads of a database kept by an earlier run (``--keep``), as it
+    is: nothing created, settled or escalated again."""
+    results = measure_reads(env, datetime.now())
+    results.update(overview_measures(env, settle=False))
+    results.update(kanban_list_measures(env))
+    return results
+
+
+def build(env, count, create_count, now):
     rng = random.Random(42)
     partners = env["res.partner"].create([{"name": f"Bench customer {i}"} for i in range(500)])
     users = env["res.users"].search([("share", "=", False)], limit=5)
@@ -126,7 +176,6 @@ def run(env, count, create_count):
     ].create([{"name": f"Bench category {i}"} for i in range(20)])
     kinds = [k for k, _label in env["customer.feedback.ticket"]._fields["kind"].selection]
     channels = [c for c, _label in env["customer.feedback.ticket"]._fields["channel"].selection]
-    now = datetime.now()
 
     def ticket_vals(i):
         return {
@@ -160,6 +209,9 @@ def run(env, count, create_count):
     )
     clone_rows(env, "customer_feedback_ticket", count, unique=("name",))
     clone_rows(env, "crm_lead", count)
+    if HELPDESK in env:
+        build_helpdesk(tickets_env, count, min(create_count, HELPDESK_CREATE), rng, partners,
+                       users, now)
     # Escalated long ago: nothing due until the cron measure makes some
     # tickets due. The copies get their escalation record here.
     env.cr.execute(
@@ -172,7 +224,12 @@ def run(env, count, create_count):
         "response_level = 2, resolution_level = 2, promise_level = 2"
     )
     env.cr.commit()
-    vacuum_analyze(env.cr.dbname, BENCH_TABLES)
+    vacuum_analyze(env.cr.dbname, BENCH_TABLES + ((HELPDESK_TABLE,) if HELPDESK in env else ()))
+    return results
+
+
+def measure_reads(env, now):
+    results = {}
     Ticket, Lead = env["customer.feedback.ticket"], env["crm.lead"]
     ticket_list = {f: {} for f in ("name", "title", "partner_id", "kind", "category_id",
                                    "priority_id", "state", "user_id", "date_resolution_deadline")}
@@ -202,13 +259,6 @@ def run(env, count, create_count):
         )
         results[f"  found by '{term}'"] = (
             Ticket.search_count(ticket_domain), Lead.search_count(lead_domain))
-    # warm-up, as for the reads: the first message a process posts compiles
-    # the mail layouts, which the server running the crons has long done
-    cron_time(env, Ticket, 50)
-    for share in (0.01, 0.005):
-        results[f"escalation cron, {share:.1%} due (ms)"] = (
-            cron_time(env, Ticket, int(count * share)), None)
-    results.update(overview_measures(env))
     return results
 
 
@@ -267,15 +317,66 @@ def settle_tickets(env):
                 THEN EXTRACT(EPOCH FROM {resolved} - date_received) / 3600 ELSE 0 END,
             response_on_time = {answered} <= date_response_deadline,
             resolution_on_time = date_received < %(recent)s
-                AND {resolved} <= date_resolution_deadline
-        """, {"departments": departments, "recent": datetime.now() - timedelta(days=10)})
-    env.cr.execute(
-        "SELECT state = 'closed', count(*) FROM customer_feedback_ticket GROUP BY 1 ORDER BY 1")
-    (_open, open_count), (_closed, closed_count) = env.cr.fetchall()
+                AND {resolved} <= date_resolution_deadline,
+            deadline_status = CASE WHEN date_received < %(recent)s OR id %% 10 = 0 THEN NULL
+                WHEN date_resolution_deadline < %(now)s THEN 'overdue' ELSE 'on_track' END,
+            deadline_status_deadline = CASE WHEN date_received < %(recent)s OR id %% 10 = 0
+                THEN NULL ELSE 'resolution' END
+        """, {"departments": departments, "now": datetime.now(),
+              "recent": datetime.now() - timedelta(days=RECENT_DAYS)})
     env.cr.commit()
     vacuum_analyze(env.cr.dbname, ("customer_feedback_ticket",))
     env.invalidate_all()
+
+
+def ticket_counts(env):
+    """(open, closed) feedback tickets."""
+    env.cr.execute(
+        "SELECT state = 'closed', count(*) FROM customer_feedback_ticket GROUP BY 1 ORDER BY 1")
+    (_open, open_count), (_closed, closed_count) = env.cr.fetchall()
     return open_count, closed_count
+
+
+def build_helpdesk(env, count, create_count, rng, partners, users, now):
+    """The peer of the kanban and list measures: OCA helpdesk_mgmt's tickets
+    (when installed in the database), made like ours (the ORM, then copies
+    in SQL) and given the same history as ``settle_tickets`` gives ours:
+    created over the last 3 years, those of the last 10 days open (spread
+    over the open stages), the others in a closed stage (one in twenty
+    cancelled) a few hours after."""
+
+    def vals(i):
+        return {"name": f"Bench helpdesk ticket {i}", "description": f"<p>Bench {i}</p>",
+                "partner_id": rng.choice(partners).id, "user_id": rng.choice(users).id}
+
+    # no "you were assigned" email for each ticket
+    create_in_batches(env(context=dict(env.context, mail_auto_subscribe_no_notify=True)),
+                      HELPDESK, create_count, vals)
+    clone_rows(env, HELPDESK_TABLE, count)
+    Stage = env["helpdesk.ticket.stage"]
+    open_stages = Stage.search([("closed", "=", False)], order="sequence, id").ids
+    done, cancelled = Stage.search([("closed", "=", True)], order="sequence, id").ids[:2]
+    minutes = 3 * 365 * 24 * 60
+    env.cr.execute(SQL("""
+        UPDATE helpdesk_ticket t SET
+            create_date = c.created,
+            last_stage_update = c.created + (t.id %% 3600) * interval '1 minute',
+            assigned_date = c.created + (t.id %% 600) * interval '1 minute',
+            closed_date = CASE WHEN c.created < %(recent)s
+                THEN c.created + (t.id %% 3600) * interval '1 minute' END,
+            stage_id = CASE WHEN c.created >= %(recent)s
+                THEN (%(open)s::int[])[1 + t.id %% cardinality(%(open)s::int[])]
+                WHEN t.id %% 20 = 0 THEN %(cancelled)s ELSE %(done)s END,
+            priority = (t.id %% 4)::varchar
+        FROM (SELECT id, %(now)s - ((id * 7919) %% %(minutes)s) * interval '1 minute' AS created
+              FROM helpdesk_ticket) c
+        WHERE c.id = t.id
+    """, now=now, recent=now - timedelta(days=RECENT_DAYS), open=open_stages,
+        cancelled=cancelled, done=done, minutes=minutes))
+    env.cr.execute(
+        "UPDATE helpdesk_ticket t SET unattended = s.unattended "
+        "FROM helpdesk_ticket_stage s WHERE s.id = t.stage_id")
+    env.invalidate_all()
 
 
 def kanban_spec(env, model, xmlid):
@@ -303,12 +404,14 @@ def dashboard_measure(env, model, domain, spec):
     return timed(read), queries
 
 
-def overview_measures(env):
+def overview_measures(env, settle=True):
     """The feedback overview (a card per department, Feedback menu) next to
     the CRM sales teams' dashboard (a card per team), both read as the web
     client reads its kanban, by the admin (a feedback and sales manager)
     and by a Feedback User member of every department (record rules)."""
-    open_count, closed_count = settle_tickets(env)
+    if settle:
+        settle_tickets(env)
+    open_count, closed_count = ticket_counts(env)
     admin = env.ref("base.user_admin")
     agent = env.ref("customer_feedback.user_feedback_agent")
     env["customer.feedback.department"].search([]).write(
@@ -330,6 +433,93 @@ def overview_measures(env):
     return results
 
 
+def view_spec(env, model, view_type):
+    """(arch, specification) of the model's default ``view_type`` view: the
+    fields the web client asks for, a relational field's display name
+    read with it."""
+    from lxml import etree
+
+    views = env[model].get_views([(False, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    fields = views["models"][model]["fields"]
+    spec = {}
+    for node in arch.iter("field"):
+        name = node.get("name")
+        relational = fields[name]["type"] in ("many2one", "one2many", "many2many")
+        spec[name] = {"fields": {"display_name": {}}} if relational else {}
+    return arch, spec
+
+
+def kanban_loads(Model):
+    """The two calls the web client makes to open the model's kanban: the
+    columns with their first 40 cards each (the first 10 unfolded columns),
+    and the columns' progress bars."""
+    arch, spec = view_spec(Model.env, Model._name, "kanban")
+    group_by = arch.get("default_group_by")
+    order = arch.get("default_order")
+    progressbar = arch.find("progressbar")
+
+    def columns():
+        Model.env.invalidate_all()
+        return Model.web_read_group(
+            [], [group_by], [], order=order, auto_unfold=True,
+            unfold_read_specification=spec, unfold_read_default_limit=40)
+
+    def bars():
+        Model.env.invalidate_all()
+        return Model.read_progress_bar([], group_by, {
+            "field": progressbar.get("field"),
+            "colors": ast.literal_eval(progressbar.get("colors")),
+        })
+
+    return columns, bars if progressbar is not None else None
+
+
+def list_load(Model):
+    """The list's first page, as the web client asks it: 80 rows of the
+    list view's fields, counted up to 10,000."""
+    arch, spec = view_spec(Model.env, Model._name, "list")
+    order = arch.get("default_order")
+
+    def page():
+        Model.env.invalidate_all()
+        return Model.web_search_read([], spec, offset=0, limit=80, order=order,
+                                     count_limit=10001)
+
+    return page
+
+
+def kanban_list_measures(env):
+    """The ticket kanban and list as the web client loads them, side by side
+    with the peer's: OCA helpdesk_mgmt's tickets when installed in the
+    database (same count, same history), else Odoo's CRM pipeline (the
+    opportunities' kanban and list). Ours by the admin and by a Feedback
+    User member of every department (record rules); the peer's by the
+    admin."""
+    admin = env.ref("base.user_admin")
+    agent = env.ref("customer_feedback.user_feedback_agent")
+    peer_model = HELPDESK if HELPDESK in env else "crm.lead"
+    peer = env(user=admin.id, su=False)[peer_model]
+    peer_columns, peer_bars = kanban_loads(peer)
+    peer_page = list_load(peer)
+    peer_times = {
+        "kanban columns": timed(peer_columns),
+        "kanban bars": timed(peer_bars) if peer_bars else None,
+        "list page": timed(peer_page),
+    }
+    groups = peer_columns()["groups"]
+    results = {f"  peer: {peer_model}, columns / records": (
+        len(groups), sum(group.get("__count", 0) for group in groups))}
+    for label, user in (("admin", admin), ("feedback user", agent)):
+        Ticket = env(user=user.id, su=False)["customer.feedback.ticket"]
+        columns, bars = kanban_loads(Ticket)
+        ours = {"kanban columns": timed(columns), "kanban bars": timed(bars),
+                "list page": timed(list_load(Ticket))}
+        for measure, ms in ours.items():
+            results[f"{measure}, {label} (ms)"] = (ms, peer_times[measure])
+    return results
+
+
 def vacuum_analyze(dbname, tables, full=False):
     """VACUUM (ANALYZE) ``tables``: VACUUM cannot run inside a transaction."""
     connection = psycopg2.connect(**odoo.sql_db.connection_info_for(dbname)[1])
@@ -343,24 +533,31 @@ def vacuum_analyze(dbname, tables, full=False):
 
 
 @contextmanager
-def scratch_copy(template):
-    """A copy of database ``template``, dropped on exit."""
+def scratch_copy(template, keep=False, reuse=False):
+    """A copy of database ``template``, dropped on exit unless ``keep``;
+    with ``reuse``, the copy kept by an earlier run, kept again."""
     scratch = f"{template}_scratch"
     connection = psycopg2.connect(**odoo.sql_db.connection_info_for("postgres")[1])
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-            cursor.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{template}"')
-        # The template's tables may hold the dead rows of earlier rolled-back
-        # runs, which would slow everything measured here.
-        vacuum_analyze(scratch, BENCH_TABLES, full=True)
+            if reuse:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
+                if not cursor.fetchone():
+                    raise SystemExit(f"--reuse: no database {scratch}; run with --keep first")
+            else:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+                cursor.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{template}"')
+                # The template's tables may hold the dead rows of earlier
+                # rolled-back runs, which would slow everything measured here.
+                vacuum_analyze(scratch, BENCH_TABLES, full=True)
         yield scratch
     finally:
         Registry.delete(scratch)
         odoo.sql_db.close_db(scratch)
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        if not (keep or reuse):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
         connection.close()
 
 
@@ -372,23 +569,34 @@ def main():
     parser.add_argument("--create", type=int, default=None,
                         help="records of each model created through the ORM and timed "
                         "(default: all of them); the rest are copied in SQL")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the filled database (<database>_scratch) for --reuse")
+    parser.add_argument("--reuse", action="store_true",
+                        help="only the reads, again, on the database kept by --keep "
+                        "(after a code change: nothing is built again)")
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--no-http"])
-    with scratch_copy(args.database) as scratch, Registry(scratch).cursor() as cr:
+    with scratch_copy(args.database, args.keep, args.reuse) as scratch, \
+            Registry(scratch).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         unaccent = env.registry.has_unaccent.name
-        results = run(env, args.count, args.create or args.count)
+        if args.reuse:
+            results = run_again(env)
+        else:
+            results = run(env, args.count, args.create or args.count)
+        cr.execute("SELECT count(*) FROM customer_feedback_ticket")
+        (count,) = cr.fetchone()
         cr.rollback()
-    print(f"\n{args.count:,} feedback tickets vs {args.count:,} crm.lead, "
-          f"unaccent: {unaccent}")
-    print(f"{'measure':<34}{'tickets':>12}{'crm.lead':>12}{'ratio':>8}")
+    print(f"\n{count:,} feedback tickets vs the peer's (crm.lead, or {HELPDESK} for the "
+          f"kanban and list when installed), unaccent: {unaccent}")
+    print(f"{'measure':<40}{'tickets':>12}{'peer':>12}{'ratio':>8}")
     for name, (ours, theirs) in results.items():
         if theirs is None:
-            print(f"{name:<34}{ours:>12.1f}{'':>12}{'':>8}")
+            print(f"{name:<40}{ours:>12.1f}{'':>12}{'':>8}")
         elif not theirs:
-            print(f"{name:<34}{ours:>12.1f}{theirs:>12.1f}{'':>8}")
+            print(f"{name:<40}{ours:>12.1f}{theirs:>12.1f}{'':>8}")
         else:
-            print(f"{name:<34}{ours:>12.1f}{theirs:>12.1f}{ours / theirs:>8.2f}")
+            print(f"{name:<40}{ours:>12.1f}{theirs:>12.1f}{ours / theirs:>8.2f}")
 
 
 if __name__ == "__main__":
