@@ -7,6 +7,8 @@ Odoo keeps the columns of fields that are no longer stored: they are dropped,
 so that no copy of a company's summary stays readable beside the new one.
 """
 
+from odoo.tools import SQL
+
 OLD_COLUMNS = (
     "feedback_csat_last", "feedback_csat_avg", "feedback_nps_category",
     "feedback_survey_count", "feedback_is_dissatisfied",
@@ -17,4 +19,6 @@ def migrate(cr, version):
     if not version:
         return
     for column in OLD_COLUMNS:
-        cr.execute(f'ALTER TABLE res_partner DROP COLUMN IF EXISTS "{column}"')
+        cr.execute(SQL(
+            "ALTER TABLE res_partner DROP COLUMN IF EXISTS %s", SQL.identifier(column),
+        ))
