@@ -280,6 +280,32 @@ def expected_rights(entry):
     return rights
 
 
+def profile_users(case):
+    """{profile: user} for a test class of FeedbackCommon.
+
+    Makes the portal customer's colleague: the owner and the colleague are
+    contacts of one customer company.
+    """
+    env = case.env
+    colleague = new_test_user(
+        env, "cf_portal_colleague", groups="base.group_portal",
+        name="CF Portal Colleague", email="cf.portal.colleague@example.com",
+        company_id=case.company_a.id, company_ids=[Command.set(case.company_a.ids)],
+    )
+    (case.portal_user + colleague).partner_id.parent_id = case.customer_company
+    return {
+        "anonymous": env.ref("base.public_user"),
+        "portal_owner": case.portal_user,
+        "portal_colleague": colleague,
+        "colleague_shared": colleague,
+        "employee": case.plain_employee,
+        "user_dept": case.user_a,
+        "user_other_dept": case.user_b,
+        "manager": case.manager,
+        "user_other_company": case.user_company_b,
+    }
+
+
 def _word(outcome):
     """An outcome of the checker in words (an unexpected error as it is)."""
     if isinstance(outcome, str):
@@ -300,24 +326,7 @@ class TestAccessMatrix(FeedbackCommon):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        # the owner and a colleague, contacts of one customer company
-        cls.portal_colleague = new_test_user(
-            env, "cf_portal_colleague", groups="base.group_portal",
-            name="CF Portal Colleague", email="cf.portal.colleague@example.com",
-            company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)],
-        )
-        (cls.portal_user + cls.portal_colleague).partner_id.parent_id = cls.customer_company
-        cls.users = {
-            "anonymous": env.ref("base.public_user"),
-            "portal_owner": cls.portal_user,
-            "portal_colleague": cls.portal_colleague,
-            "colleague_shared": cls.portal_colleague,
-            "employee": cls.plain_employee,
-            "user_dept": cls.user_a,
-            "user_other_dept": cls.user_b,
-            "manager": cls.manager,
-            "user_other_company": cls.user_company_b,
-        }
+        cls.users = profile_users(cls)
         # the employees may export (a company that allows it): export must
         # then give nothing that read refuses
         export_group = env.ref("base.group_allow_export")

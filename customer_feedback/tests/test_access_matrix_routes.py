@@ -10,11 +10,10 @@ a page that hides it from a profile the matrix allows.
 
 from urllib.parse import urlsplit
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import FeedbackCommon, RequiresHttpServer
-from .test_access_matrix import MATRIX, expected_rights
+from .test_access_matrix import MATRIX, expected_rights, profile_users
 
 # the routes that show one ticket, and whether the page names it
 TICKET_ROUTES = {
@@ -29,24 +28,8 @@ class TestAccessMatrixRoutes(RequiresHttpServer, HttpCase, FeedbackCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_colleague = new_test_user(
-            cls.env, "cf_route_colleague", groups="base.group_portal",
-            name="CF Route Colleague", email="cf.route.colleague@example.com",
-            company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)],
-        )
-        (cls.portal_user + cls.portal_colleague).partner_id.parent_id = cls.customer_company
+        cls.users = profile_users(cls)
         cls.company_a.feedback_portal_share_commercial = False
-        cls.users = {
-            "anonymous": None,
-            "portal_owner": cls.portal_user,
-            "portal_colleague": cls.portal_colleague,
-            "colleague_shared": cls.portal_colleague,
-            "employee": cls.plain_employee,
-            "user_dept": cls.user_a,
-            "user_other_dept": cls.user_b,
-            "manager": cls.manager,
-            "user_other_company": cls.user_company_b,
-        }
         cls.ticket = cls._create_ticket(
             title="CF route matrix ticket", category_id=cls.cat_a.id,
             partner_id=cls.portal_user.partner_id.id, company_id=cls.company_a.id,
@@ -54,13 +37,12 @@ class TestAccessMatrixRoutes(RequiresHttpServer, HttpCase, FeedbackCommon):
         cls.rights = expected_rights(MATRIX["customer.feedback.ticket"])["read"]
 
     def _as(self, profile):
-        user = self.users[profile]
         self.company_a.feedback_portal_share_commercial = profile == "colleague_shared"
         self.env.flush_all()
-        if user:
-            self.authenticate(user.login, user.login)
-        else:
+        if profile == "anonymous":
             self.authenticate(None, None)
+        else:
+            self.authenticate(self.users[profile].login, self.users[profile].login)
 
     def _shown(self, url):
         """Whether the page at ``url`` shows the ticket (its title)."""
