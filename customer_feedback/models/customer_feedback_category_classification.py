@@ -43,10 +43,20 @@ class CustomerFeedbackCategory(models.Model):
         the active categories of ``company_id`` and the shared ones, with
         their keywords and the words of their names, their ancestors and the
         weight of their keywords."""
-        return self._classification_keywords_cached(company_id)
+        return self._classification_categories_cached(company_id)[0]
+
+    @api.model
+    def _categories_without_keywords(self, company_id):
+        """The ids of the categories of ``company_id`` (and the shared ones)
+        without keywords of their own: the rules find them by their name at
+        most, so only what was learned from the agents' corrections can
+        choose them over what the rules found."""
+        return self._classification_categories_cached(company_id)[1]
 
     @tools.ormcache("company_id")
-    def _classification_keywords_cached(self, company_id):
+    def _classification_categories_cached(self, company_id):
+        """(``_classification_keywords``, ``_categories_without_keywords``),
+        from one read of the categories."""
         # sudo: the classification runs for the mail gateway and the public
         # form; which categories exist is configuration, not confidential
         categories = self.sudo().search_fetch(
@@ -57,7 +67,7 @@ class CustomerFeedbackCategory(models.Model):
         for lang, _name in self.env["res.lang"].get_installed():
             for category in categories.with_context(lang=lang):
                 names[category.id].update(name_keywords(category.name))
-        return tuple(
+        keywords = tuple(
             (
                 category.id,
                 tuple(sorted(set(category.keyword_list or ()) | names[category.id])),
@@ -66,22 +76,8 @@ class CustomerFeedbackCategory(models.Model):
             )
             for category in categories
         )
-
-    @api.model
-    def _categories_without_keywords(self, company_id):
-        """The ids of the categories of ``company_id`` (and the shared ones)
-        without keywords of their own: the rules find them by their name at
-        most, so only what was learned from the agents' corrections can
-        choose them over what the rules found."""
-        return self._categories_without_keywords_cached(company_id)
-
-    @tools.ormcache("company_id")
-    def _categories_without_keywords_cached(self, company_id):
-        # sudo: as _classification_keywords_cached
-        categories = self.sudo().search_fetch(
-            [("company_id", "in", [company_id, False])], ["keyword_list"]
-        )
-        return frozenset(categories.filtered(lambda c: not c.keyword_list).ids)
+        without_keywords = frozenset(categories.filtered(lambda c: not c.keyword_list).ids)
+        return keywords, without_keywords
 
     @api.model_create_multi
     def create(self, vals_list):
