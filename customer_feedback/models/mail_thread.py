@@ -258,12 +258,12 @@ class MailThread(models.AbstractModel):
                 model, message, custom_values=custom_values, save_original=save_original,
                 strip_attachments=strip_attachments, thread_id=thread_id,
             )
-        if not self.env.su and self._feedback_already_received(message):
+        message_id = _message_id(message)
+        if not self.env.su and self._feedback_already_received(message_id):
             # Odoo looks for an earlier copy of the message as the gateway's
             # user (odoo-mailgate's -u), who may not read the messages of every
             # ticket: a mail delivered twice made a second ticket.
             return False
-        message_id = _message_id(message)
         # sudo: the keys are system records; only their rows are written
         if message_id and not self.env["customer.feedback.guard"].sudo()._claim(
             f"message-id:{message_id}"
@@ -324,8 +324,8 @@ class MailThread(models.AbstractModel):
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
     @api.model
-    def _feedback_already_received(self, message):
-        message_id = _message_id(message)
+    def _feedback_already_received(self, message_id):
+        """Whether a message with this Message-Id was received already."""
         # sudo: only whether a message with this Message-Id exists is read
         return bool(message_id) and bool(self.env["mail.message"].sudo().search_count(
             [("message_id", "=", message_id)], limit=1
