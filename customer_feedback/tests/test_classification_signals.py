@@ -159,16 +159,7 @@ class TestClassificationSignals(MailGatewayCase):
         probe = "Cái đèn ngủ bóng chập chờn, sáng được một lúc là tắt."
         before = self.Ticket._classify_message("", probe, self.company_a)
         self.assertNotEqual(before["category_id"], self.cat_lamps.id)
-        messages = self._lamp_messages()
-        for index in range(MIN_EXAMPLES + 2):
-            ticket = self._process(self._email(
-                # as many customers (one customer's flood of mail is held back)
-                sender=f"Khách {index} <khach{index}@cf-mail.example.com>",
-                subject=f"Phản hồi {index}",
-                body=f"{messages[index % len(messages)]} Mã đơn {1000 + index}.",
-            ))
-            # a feedback manager corrects the category (through the write of the form)
-            ticket.with_user(self.manager).write({"category_id": self.cat_lamps.id})
+        for ticket in self._correct_lamp_tickets():
             self.assertTrue(ticket.classification_corrected)
         # the nightly job learns; a manager may also start it from the list
         cron = self.env.ref("customer_feedback.ir_cron_train_classifiers")
@@ -190,15 +181,20 @@ class TestClassificationSignals(MailGatewayCase):
 
     def _correct_lamp_tickets(self):
         """MIN_EXAMPLES + 2 lamp tickets by mail, their category corrected
-        to the lamps by a feedback manager."""
+        to the lamps by a feedback manager: the tickets."""
         messages = self._lamp_messages()
+        tickets = self.env["customer.feedback.ticket"]
         for index in range(MIN_EXAMPLES + 2):
             ticket = self._process(self._email(
+                # as many customers (one customer's flood of mail is held back)
                 sender=f"Khách {index} <khach{index}@cf-mail.example.com>",
                 subject=f"Phản hồi {index}",
                 body=f"{messages[index % len(messages)]} Mã đơn {1000 + index}.",
             ))
+            # a feedback manager corrects the category (through the write of the form)
             ticket.with_user(self.manager).write({"category_id": self.cat_lamps.id})
+            tickets |= ticket
+        return tickets
 
     def test_company_kind_model_keeps_what_the_generic_one_knows(self):
         # a new company whose agents so far corrected complaints only
