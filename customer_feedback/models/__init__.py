@@ -29,6 +29,8 @@ from . import customer_feedback_ticket_portal
 from . import customer_feedback_ticket_web_form
 from . import customer_feedback_submission_log
 from . import customer_feedback_guard
+from . import customer_feedback_reference
+from . import ir_sequence
 from . import customer_feedback_satisfaction
 from . import customer_feedback_survey_campaign
 from . import survey_question

@@ -272,12 +272,11 @@ class CustomerFeedbackTicket(models.Model):
         """``count`` numbers of the ticket sequence of ``company``.
 
         The sequence is gap-free (implementation "no_gap", see the README,
-        Confidentiality): the numbers are taken by an update of the
-        sequence's row, undone with the transaction (or the savepoint) of a
-        create that fails afterwards. The row stays locked until the end of
-        the transaction: concurrent creates wait for it, and one of them is
-        retried by Odoo (serialization failure). A sequence an administrator
-        set back to "standard" takes its numbers from PostgreSQL, with gaps.
+        Confidentiality): each number is taken as a row of
+        customer.feedback.reference, undone with the transaction (or the
+        savepoint) of a create that fails afterwards; concurrent creates do
+        not conflict (see that model). A sequence an administrator set back
+        to "standard" takes its numbers from PostgreSQL, with gaps.
         """
         # sudo: users read no sequence definition; next_by_code does the same.
         Sequence = self.env["ir.sequence"].with_company(company).sudo()
@@ -287,7 +286,6 @@ class CustomerFeedbackTicket(models.Model):
         )
         if not sequence or sequence.use_date_range:
             return [Sequence.next_by_code("customer.feedback.ticket") for _i in range(count)]
-        step = sequence.number_increment
         if sequence.implementation == "standard":
             self.env.cr.execute(
                 SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
@@ -295,15 +293,8 @@ class CustomerFeedbackTicket(models.Model):
             )
             numbers = [number for (number,) in self.env.cr.fetchall()]
         else:
-            sequence.flush_recordset(["number_next"])
-            self.env.cr.execute(SQL(
-                "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s"
-                " RETURNING number_next - %s",
-                step * count, sequence.id, step * count,
-            ))
-            first = self.env.cr.fetchone()[0]
-            sequence.invalidate_recordset(["number_next"])
-            numbers = [first + step * i for i in range(count)]
+            # sudo: the numbers taken are written by this code only
+            numbers = self.env["customer.feedback.reference"].sudo()._take(sequence, count)
         return [sequence.get_next_char(number) for number in numbers]
 
     def _message_get_suggested_recipients(self, **kwargs):

@@ -154,6 +154,14 @@ MATRIX = {
         "create":                      "  -    -    -    -    -    -    -    -    - ",
         "unlink":                      "  -    -    -    -    -    -    -    -    - ",
     },
+    # the numbers the gap-free ticket sequence gave: administrators only
+    # (none of the profiles); written by the code, as superuser
+    "customer.feedback.reference": {
+        "read":                        "  -    -    -    -    -    -    -    -    - ",
+        "write":                       "  -    -    -    -    -    -    -    -    - ",
+        "create":                      "  -    -    -    -    -    -    -    -    - ",
+        "unlink":                      "  -    -    -    -    -    -    -    -    - ",
+    },
     # wizards (ACL)
     "customer.feedback.hotline.wizard": {
         "read":                        "  -    -    -    -    -    Y    Y    Y    Y ",
@@ -464,6 +472,13 @@ class TestAccessMatrix(FeedbackCommon):
             "customer.feedback.guard": (
                 Model("customer.feedback.guard").create({"key": "cf-matrix-probe"}),
                 {"key": "cf-matrix-probe-2"}, {"key": "cf-matrix-probe-3"}),
+            "customer.feedback.reference": (
+                Model("customer.feedback.reference").create(
+                    {"sequence_id": env.ref("customer_feedback.seq_customer_feedback_ticket").id,
+                     "number": 999999}),
+                {"number": 999998}, {
+                    "sequence_id": env.ref("customer_feedback.seq_customer_feedback_ticket").id,
+                    "number": 999997}),
             "rating.rating": (rating, {"feedback": "CF matrix"}, {
                 "res_model_id": env["ir.model"]._get_id(ticket._name),
                 "res_id": ticket.id, "partner_id": partner.id,

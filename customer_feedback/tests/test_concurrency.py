@@ -47,6 +47,7 @@ TIMEOUT = 30  # seconds: a thread that takes longer is stuck
 CREATED_TABLES = (
     "mail_notification", "mail_mail", "mail_activity", "mail_followers", "mail_message",
     "ir_attachment", "bus_bus", "customer_feedback_guard", "customer_feedback_submission_log",
+    "customer_feedback_reference",
 )
 QUIET = ("odoo.sql_db", "odoo.addons.mail.models.mail_thread",
          "odoo.addons.mail.models.fetchmail", "odoo.service.model", "odoo.http",
@@ -723,8 +724,7 @@ class TestConcurrency(BaseCase):
             "customer_feedback.form_limit_per_ip": "0",
             "customer_feedback.form_limit_per_email": "0",
         })
-        number_next = self._committed(lambda env: env["ir.sequence"].search(
-            [("code", "=", "customer.feedback.ticket")]).number_next)
+        number_next = self._next_number()
         statuses = self._parallel(*self._form_posts(4))
         self.assertEqual(statuses, [303] * 4)
         names = self._committed(lambda env: env["customer.feedback.ticket"].search(
@@ -732,6 +732,89 @@ class TestConcurrency(BaseCase):
         numbers = sorted(int(name.rsplit("/", 1)[1]) for name in names)
         self.assertEqual(numbers, list(range(number_next, number_next + 4)),
                          "one reference each, none skipped")
+
+
+    def _next_number(self):
+        return self._committed(lambda env: env["ir.sequence"].search(
+            [("code", "=", "customer.feedback.ticket")]).number_next_actual)
+
+    def _create_holding_its_number(self, title, held, release, outcome):
+        """A function creating a ticket in its own transaction, which it
+        keeps open (``held`` set) until ``release`` is set, then commits
+        (``outcome`` is "commit") or rolls back; it returns the reference."""
+        def run():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                ticket = env["customer.feedback.ticket"].create(
+                    {"title": title, "priority_id": self.priority_id})
+                name = ticket.name
+                env.flush_all()
+                held.set()
+                self.assertTrue(release.wait(TIMEOUT), "the test never released the ticket")
+                if outcome != "commit":
+                    cr.rollback()
+                return name
+        return run
+
+    def _create_after(self, title, started):
+        """A function creating and committing a ticket in a transaction
+        that began before ``started`` is set (its view of the database is
+        older than the other ticket's commit); it returns the reference."""
+        def run():
+            with self.registry.cursor() as cr:
+                cr.execute("SELECT 1")  # the transaction's snapshot, taken now
+                started.set()
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                return env["customer.feedback.ticket"].create(
+                    {"title": title, "priority_id": self.priority_id}).name
+        return run
+
+    def _overlapping_creations(self, outcome):
+        """Two ticket creations overlapping in time: the first holds its
+        number while the second, begun before the first ends, asks for one.
+        Their references, once both ended."""
+        held, release, started = threading.Event(), threading.Event(), threading.Event()
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            first = executor.submit(
+                self._create_holding_its_number("CF first", held, release, outcome))
+            # the first holds its number before the second begins
+            self.assertTrue(held.wait(TIMEOUT), "the first creation never ran")
+            second = executor.submit(self._create_after("CF second", started))
+            self.assertTrue(started.wait(TIMEOUT))
+            self._wait_for_lock_waiters()
+            release.set()
+            return first.result(timeout=TIMEOUT), second.result(timeout=TIMEOUT)
+
+    @staticmethod
+    def _number(name):
+        return int(name.rsplit("/", 1)[1])
+
+    @mute_logger(*QUIET)
+    def test_overlapping_creations_both_numbered_without_retry(self):
+        """The second waits for the first one's number, then takes the next
+        one: with Odoo's own gap-free sequence it failed to serialize (its
+        request retried, up to 5 times, then an error)."""
+        number_next = self._next_number()
+        first, second = self._overlapping_creations("commit")
+        self.assertEqual([self._number(first), self._number(second)],
+                         [number_next, number_next + 1])
+        names = self._committed(lambda env: env["customer.feedback.ticket"].search(
+            [("title", "in", ["CF first", "CF second"])]).mapped("name"))
+        self.assertCountEqual(names, [first, second])
+        self.assertEqual(self._next_number(), number_next + 2, "the next number shown")
+
+    @mute_logger(*QUIET)
+    def test_number_of_a_rolled_back_creation_goes_to_the_next(self):
+        """A creation rolled back keeps no number: the one waiting for it
+        gets it, and the register has no gap."""
+        number_next = self._next_number()
+        first, second = self._overlapping_creations("rollback")
+        self.assertEqual(self._number(first), number_next)
+        self.assertEqual(self._number(second), number_next, "the number given back is taken")
+        names = self._committed(lambda env: env["customer.feedback.ticket"].search(
+            [("title", "in", ["CF first", "CF second"])]).mapped("name"))
+        self.assertEqual(names, [second])
+        self.assertEqual(self._next_number(), number_next + 1)
 
 
 @tagged("post_install", "-at_install")

@@ -115,3 +115,26 @@ class TestTicketReference(RequiresHttpServer, HttpCase, FeedbackCommon):
         self.sequence.invalidate_recordset()
         self.assertEqual(self.sequence.implementation, "no_gap")
         self.assertEqual(self._number(self._new()), self._number(first) + 1)
+
+    def test_next_number_shown_and_set_by_the_administrator(self):
+        """The sequence's "Next Number" is the number the next ticket gets,
+        and an administrator may move it on, never back onto a given one."""
+        first = self._new()
+        self.sequence.invalidate_recordset()
+        self.assertEqual(self.sequence.number_next_actual, self._number(first) + 1)
+        self.sequence.number_next_actual = self._number(first) + 10
+        self.assertEqual(self._number(self._new()), self._number(first) + 10)
+        self.sequence.number_next_actual = self._number(first)
+        self.assertEqual(self._number(self._new()), self._number(first) + 11,
+                         "a number given is not given again")
+
+    def test_switching_implementation_goes_on_from_the_next_number(self):
+        """Switched to "standard" and back, as an administrator may (only the
+        implementation changed), the sequence gives no number twice."""
+        first = self._new()
+        self.sequence.write({"implementation": "standard"})
+        second = self._new()
+        self.sequence.write({"implementation": "no_gap"})
+        third = self._new()
+        self.assertEqual([self._number(second), self._number(third)],
+                         [self._number(first) + 1, self._number(first) + 2])

@@ -1,0 +1,97 @@
+"""The numbers of the gap-free ticket sequence, one row per number taken.
+
+Odoo's "no gap" sequences keep their counter in the sequence's row and take
+a number by updating it. PostgreSQL runs Odoo's transactions in REPEATABLE
+READ: of two ticket creations that overlap in time, the one that updates the
+row second fails to serialize, and Odoo runs its whole request again (74
+retries in 50 s with 4 busy workers, and now and then a request that ran out
+of its 5 tries). See the README, Deploying for many users.
+
+Here a number is taken by inserting it: a unique index is checked against
+every transaction, committed or running. A creation that tries a number
+another running one holds waits for it; it gets the number if the other one
+rolls back (no gap), and tries the next one if it commits (unique). Nothing
+is retried, and a number belongs to a committed ticket only. The sequence's
+"Next Number" stays the administrator's floor.
+"""
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# More numbers committed by others since this transaction began than a busy
+# server makes in an hour: something else is wrong.
+MAX_TRIES = 1000
+
+
+class CustomerFeedbackReference(models.Model):
+    _name = "customer.feedback.reference"
+    _description = "Feedback Reference Number"
+    _order = "sequence_id, number"
+    _log_access = False
+
+    sequence_id = fields.Many2one(
+        "ir.sequence", required=True, readonly=True, ondelete="cascade",
+    )
+    number = fields.Integer(required=True, readonly=True)
+
+    _number_uniq = models.Constraint(
+        "UNIQUE(sequence_id, number)", "This reference number is already taken.",
+    )
+
+    @api.model
+    def _take(self, sequence, count):
+        """``count`` numbers of ``sequence``, the lowest free ones from its
+        floor on, held by the current transaction.
+
+        :return: the numbers, in increasing order
+        """
+        step = sequence.number_increment or 1
+        number = self._next_candidate(sequence)
+        numbers = []
+        for _try in range(MAX_TRIES):
+            if len(numbers) == count:
+                return numbers
+            if self._insert(sequence, number):
+                numbers.append(number)
+            number += step
+        raise RuntimeError(f"No free number in sequence {sequence.id} after {MAX_TRIES} tries")
+
+    @api.model
+    def _next_candidate(self, sequence):
+        """The sequence's floor, or the number after the last one this
+        transaction sees taken, whichever is higher."""
+        sequence.flush_recordset(["number_next"])
+        self.env.cr.execute(SQL(
+            "SELECT MAX(number) FROM %s WHERE sequence_id = %s",
+            SQL.identifier(self._table), sequence.id,
+        ))
+        last = self.env.cr.fetchone()[0]
+        floor = sequence.number_next or 1
+        return floor if last is None else max(floor, last + (sequence.number_increment or 1))
+
+    @api.model
+    def _insert(self, sequence, number):
+        """Take ``number``: False if another transaction took it (and
+        committed, after waiting for it if it was still running)."""
+        try:
+            # no flush: the number must not wait for the caller's pending writes
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "INSERT INTO %s (sequence_id, number) VALUES (%s, %s)",
+                    SQL.identifier(self._table), sequence.id, number,
+                ), log_exceptions=False)
+        except psycopg2.errors.UniqueViolation:
+            return False
+        return True
+
+    @api.model
+    def _last_numbers(self, sequences):
+        """{sequence id: highest number taken} for ``sequences``."""
+        return {
+            sequence.id: number
+            for sequence, number in self._read_group(
+                [("sequence_id", "in", sequences.ids)], ["sequence_id"], ["number:max"],
+            )
+        }
