@@ -11,7 +11,9 @@ setup/server_options.sh (cron worker, memory and time limits), sends it for
 
 - portal customers: log in, list their tickets, open one, reply on it
   (the portal chatter's /mail/message/post), log in again after ten rounds;
-- anonymous visitors: open the public form, send it (/feedback);
+- anonymous visitors: open the public form, send it (/feedback), each from
+  an address of its own (``X-Forwarded-For``; the server runs in
+  ``--proxy-mode``, as behind a reverse proxy);
 - the mail gateway: new emails and replies to earlier ones, delivered with
   ``mail.thread.message_process`` over XML-RPC, as odoo-mailgate.py does;
 - agents (Feedback Users): the ticket list, the kanban and a form, with the
@@ -335,6 +337,14 @@ async def anonymous_visitor(rec, url, number, phase, deadline, think):
     rounds = 0
     while time.monotonic() < deadline and rounds < ROUNDS_MAX:
         with requests.Session() as session:
+            # each visitor from an address of its own, as a reverse proxy
+            # tells Odoo (the server runs with --proxy-mode): the form's
+            # limits count per address, and one address is served in turn
+            # (Odoo applies the proxy's headers when X-Forwarded-Host is set)
+            session.headers.update({
+                "X-Forwarded-For": f"198.51.100.{number + 1}",
+                "X-Forwarded-Host": url.split("://", 1)[1], "X-Forwarded-Proto": "http",
+            })
             for _form in range(5):
                 if time.monotonic() >= deadline or rounds >= ROUNDS_MAX:
                     break
@@ -638,7 +648,8 @@ def main():
             for workers in [int(w) for w in args.workers.split(",")]:
                 phase = f"w{workers}x{uuid.uuid4().hex[:4]}"
                 options = server_options(workers, GEVENT_PORT=args.port + 1, MAX_CRON_THREADS=1)
-                extra = [*options, "--smtp=127.0.0.1", f"--smtp-port={args.port + 9}",
+                extra = [*options, "--proxy-mode",
+                         "--smtp=127.0.0.1", f"--smtp-port={args.port + 9}",
                          "--log-handler=py.warnings:ERROR", "--log-handler=werkzeug:WARNING"]
                 print(f"\nStarting {workers} worker(s): {' '.join(options)}", flush=True)
                 with OdooServer(config, target, args.port, logs / f"odoo-{target}-{workers}.log",
