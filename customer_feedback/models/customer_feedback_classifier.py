@@ -32,6 +32,15 @@ MIN_EXAMPLES = 20
 MAX_EXAMPLES = 20000
 GENERIC_KIND_MODEL = "customer_feedback/data/classification_kind_model.json"
 TRAIN_JOB = "customer_feedback.ir_cron_train_classifiers"
+# The label of the tickets an agent left without a category (a greeting, a
+# CV for human resources, an unsubscription): the model learns what no
+# department has to act on, instead of giving such messages a category.
+NO_CATEGORY = "none"
+
+
+def category_label(category_id):
+    """The label a ticket's category is learned under."""
+    return str(category_id) if category_id else NO_CATEGORY
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +128,7 @@ class CustomerFeedbackClassifier(models.Model):
                 (text, kind) for text, kind, _category in examples
             )
             category_model = NaiveBayes().learn(
-                (text, str(category)) for text, _kind, category in examples if category
+                (text, category_label(category)) for text, _kind, category in examples
             )
             classifier.write({
                 "kind_model": kind_model.to_dict(),

@@ -16,11 +16,15 @@ whether the agents kept them, so that the Feedback Classification report
 shows the accuracy of each (``kind_kept``, ``category_kept``).
 """
 
+import re
+
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
 from ..tools.classification_signals import sentence_signals
+from .customer_feedback_classifier import NO_CATEGORY
 from .customer_feedback_ticket import KINDS
+from .customer_feedback_ticket_classification import NormalizedText
 from .customer_feedback_ticket_recorded_facts import NOBODY, RECORDED_FACTS
 
 METHODS = [
@@ -30,6 +34,18 @@ METHODS = [
     ("none", "Nothing Found"),
 ]
 KIND_CODES = [code for code, _label in KINDS if code != "other"]
+# "The desks are great, but the fitters left screws everywhere": praise cut
+# short by a contrast is said to soften what follows, the matter of the
+# message. Written with diacritics, or without them at the start of a
+# clause ("nhung" alone is also "những", the plural).
+CONTRAST = re.compile(
+    r"(?:^|[\s,.;!])(?:nhưng|tuy nhiên|tuy vậy|có điều|tiếc là|but|however|unfortunately)\b"
+)
+PLAIN_CONTRAST = re.compile(
+    r"(?:^|[,.;!]\s*)(?:nhung|tuy nhien|tuy vay|co dieu|tiec la|but|however|unfortunately)\b"
+)
+# what a contrast may leave as the matter of the message
+DISSATISFIED_KINDS = ("complaint", "criticism", "technical_support")
 # Evidence of the rules is damped by this much: a single weak signal (score
 # 1) weighs 0.5, a strong one (score 4) 0.8.
 RULES_DAMPING = 1.0
@@ -185,7 +201,40 @@ class CustomerFeedbackTicket(models.Model):
                 scores[kind] += factor * weight
                 if found not in matched:
                     matched.append(found)
+        self._praise_cut_by_contrast(body, vocabulary, scores, matched)
         return scores
+
+    @api.model
+    def _praise_cut_by_contrast(self, body, vocabulary, scores, matched):
+        """Praise before the last "but" of the message, and neither praise
+        nor a question or suggestion after it: the praise counts for the
+        dissatisfaction said after it, a complaint unless the words say
+        otherwise ("bàn đẹp, nhưng thợ lắp làm trầy sàn")."""
+        if scores["praise"] <= 0:
+            return
+        pattern = CONTRAST if body.has_diacritics else PLAIN_CONTRAST
+        contrasts = list(pattern.finditer(body.text))
+        if not contrasts:
+            return
+        tail = NormalizedText(body.text[contrasts[-1].end():])
+        after = dict.fromkeys(KIND_CODES, 0.0)
+        for (kind, weight, negated_kind), terms in vocabulary:
+            after[kind] += weight * len(tail.find(list(terms)))
+            if negated_kind:
+                after[negated_kind] += weight * len(tail.find(list(terms), negated=True))
+        for kind, weight, _found in sentence_signals(tail.lowered):
+            after[kind] += weight
+        dissatisfied = max(DISSATISFIED_KINDS, key=after.get)
+        if after["praise"] or not after[dissatisfied] and max(after.values()):
+            # praise goes on, or the message goes on to ask or suggest
+            return
+        # a "but" after praise says that something is wrong, even in words
+        # the vocabulary does not know ("dây điện để lộn xộn")
+        scores[dissatisfied] += scores["praise"]
+        scores["praise"] = 0.0
+        marker = contrasts[-1].group().strip(" ,.;!")
+        if marker not in matched:
+            matched.append(marker)
 
     @api.model
     def _urgency_terms(self, company):
@@ -206,10 +255,14 @@ class CustomerFeedbackTicket(models.Model):
         categories = {str(category.id): category for category in category_scores}
         Category = self.env["customer.feedback.category"]
         allowed = {str(cid) for cid, *_rest in Category._classification_keywords(company.id)}
+        allowed.add(NO_CATEGORY)
         category_probabilities = (
             category_model.probabilities(text, allowed) if category_model else {}
         )
-        categories.update((cid, Category.browse(int(cid))) for cid in category_probabilities)
+        categories.update(
+            (cid, Category.browse(int(cid))) for cid in category_probabilities
+            if cid != NO_CATEGORY
+        )
         unknown_to_rules = {
             str(cid) for cid in Category._categories_without_keywords(company.id)
         }

@@ -81,6 +81,37 @@ class TestClassificationSignals(MailGatewayCase):
             with self.subTest(body=body):
                 self.assertEqual(self._kind(body), kind)
 
+    def test_praise_cut_short_by_but(self):
+        """Praise, then "but" and what went wrong: the matter is what went
+        wrong. Praise after the "but", or a question after it, stays."""
+        cases = {
+            "Kệ tivi rất đẹp, nhưng thợ lắp làm trầy hết sàn nhà mình.": "complaint",
+            "ke tivi rat dep, nhung tho lap lam tray het san nha minh": "complaint",
+            "The tv stand is great, but the two guys left screws all over the floor.":
+                "complaint",
+            "Giao hơi chậm nhưng kệ tivi rất đẹp, cảm ơn shop nhiều!": "praise",
+            "Lovely tv stand, but could you tell me if it comes in grey?": "question",
+        }
+        for body, kind in cases.items():
+            with self.subTest(body=body):
+                self.assertEqual(self._kind(body), kind)
+
+    def test_asking_to_have_it_made_and_asking_how_to_make_it_work(self):
+        cases = {
+            "Bên mình có nhận làm kệ tivi theo bản vẽ riêng không ạ?": "product_request",
+            "ben minh co nhan lam ke tivi theo kich thuoc khong": "product_request",
+            "Do you make tv stands to custom dimensions?": "product_request",
+            "Kệ tivi chỉ kéo ra được một ngăn, làm sao để mở các ngăn còn lại?":
+                "technical_support",
+            "ke tivi ko ha xuong dc nua, chi minh cach chinh voi": "technical_support",
+            "How do I reset the motorised tv stand?": "technical_support",
+            # nobody answering is not a device that does not work
+            "Gọi mãi không liên lạc được với bên giao kệ tivi, thất vọng quá.": "complaint",
+        }
+        for body, kind in cases.items():
+            with self.subTest(body=body):
+                self.assertEqual(self._kind(body), kind)
+
     def test_both_tone_placements_and_decomposed(self):
         old = "Kệ tivi giao sai hóa đơn, khỏe thì tôi ra cửa hàng. Thất vọng."
         new = "Kệ tivi giao sai hoá đơn, khoẻ thì tôi ra cửa hàng. Thất vọng."
@@ -178,6 +209,30 @@ class TestClassificationSignals(MailGatewayCase):
         # another company learned nothing from it
         other = self.Ticket._classify_message("", probe, self.company_b)
         self.assertNotEqual(other["category_id"], self.cat_lamps.id)
+
+    def test_tickets_left_without_category_teach_no_category(self):
+        """What agents leave without a category (a greeting, a CV for human
+        resources) is learned as such: a message like them gets no category
+        from the learned model, instead of the one it resembles least badly."""
+        probe = "Chào công ty, em gửi CV ứng tuyển, nhờ chuyển phòng nhân sự giúp em."
+        tickets = self._correct_lamp_tickets()
+        uncategorised = [
+            "Em gửi CV ứng tuyển vị trí kế toán, nhờ chuyển phòng nhân sự.",
+            "Chào công ty, chúc mừng năm mới.",
+            "Xin chào, em gửi hồ sơ ứng tuyển ạ.",
+            "Test, xin chào.",
+        ]
+        for index in range(MIN_EXAMPLES):
+            ticket = self._process(self._email(
+                sender=f"Người {index} <nguoi{index}@cf-mail.example.com>",
+                subject=f"Thư {index}", body=uncategorised[index % len(uncategorised)],
+            ))
+            ticket.with_user(self.manager).write({"category_id": False})
+            tickets |= ticket
+        self.env["customer.feedback.classifier"]._cron_train()
+        values = self.Ticket._classify_message("", probe, self.company_a)
+        self.assertFalse(values["category_id"])
+        self.assertEqual(values["category_method"], "learned")
 
     def _correct_lamp_tickets(self):
         """MIN_EXAMPLES + 2 lamp tickets by mail, their category corrected

@@ -71,6 +71,31 @@ PATTERNS = [
         r"\d+(?![\d.,])(?!\s*(?:lan|lần|times?|ngay|thang|tuan|nam|gio|tieng|phut|days?|weeks?|"
         r"months?|years?|hours?|minutes?|%|k\b|d\b)\b)"
     )),
+    # asking to have something made or sold, or saying one would order it
+    # ('bên mình có nhận làm quầy theo bản vẽ không', 'do you make ...'):
+    # a request put as a question outweighs the question's own signals
+    ("product_request", 4.0, (
+        r"\b(?:nhan (?:lam|dat|dong|san xuat)|lam theo (?:ban ve|thiet ke|kich thuoc|yeu cau)|"
+        r"dat lam|dong theo|muon dat|cho (?:minh|toi|em) dat|"
+        r"(?:do|can|could|would) you (?:make|produce|build|manufacture|custom[- ]make)|"
+        r"(?:i'd|we'd|i would|we would) (?:order|buy|take)(?! \w+ (?:from|again))|"
+        r"made to (?:measure|order))\b"
+    )),
+    # asking how to make a thing work ('làm sao để mở', 'how do I reset'),
+    # or saying it cannot be done ('không ngả ra sau được', "won't hold")
+    ("technical_support", 1.5, (
+        r"\b(?:lam sao|lam the nao|cach nao|chi .{0,20}cach|video huong dan|huong dan .{0,20}"
+        r"(?:lap|gan|chinh|su dung|mo|thao))\b.{0,80}\b(?:mo|lap|gan|chinh|sua|reset|thao|"
+        r"khoa|dung|nga|keo|ha|nang)\b|"
+        r"\bhow (?:do|can|should) (?:i|we) (?:fix|reset|adjust|assemble|install|unlock|open|"
+        r"attach|fit|lower|raise|tighten)\b|\bwhich screws?\b|\bwon'?t (?:hold|stay|lock|move|"
+        r"turn on|go (?:up|down))\b"
+    )),
+    ("technical_support", 1.0, (
+        # not 'không liên lạc được', 'không gọi được' (nobody answers)
+        r"\b(?:khong|ko|k) (?!(?:\w+ ){0,3}(?:lien lac|lien he|goi|nghe|tra loi|phan hoi)\b)"
+        r"(?:\w+ ){1,4}(?:duoc|dc)\b"
+    )),
     # an error code shown by a device or the website
     ("technical_support", 2.5, (
         r"\b(?:ma loi|bao loi|error(?: code)?|err|code|loi)\s*[:#-]?\s*"

@@ -148,8 +148,11 @@ def run(env, classifier_module, NaiveBayes, corpus, train, test, generic):
     by_id = {str(category.id): xmlid for xmlid, category in categories.items()}
 
     def category_model(rows):
+        # as the addon learns them (customer_feedback_classifier._train)
         return NaiveBayes().learn(
-            (text_of(row), str(categories[row["category"]].id)) for row in rows if row["category"]
+            (text_of(row), classifier_module.category_label(
+                row["category"] and categories[row["category"]].id))
+            for row in rows
         )
 
     def set_learned(kind_model, cat_model, examples):

@@ -60,13 +60,16 @@ def folds(rows):
 def predictions(rows, category_ids, make_model, only=None):
     """[(row index, kind probabilities, category probabilities)] of every
     training message, by the models trained on the other folds."""
+    # imported once Odoo's configuration gave the addons' path
+    from odoo.addons.customer_feedback.models.customer_feedback_classifier import NO_CATEGORY
+
     found = []
     for held in folds(rows):
         held_set = set(held)
         train = [rows[i] for i in range(len(rows)) if i not in held_set]
         kind_model = make_model().learn((text_of(r), r["kind"]) for r in train)
         cat_model = make_model().learn(
-            (text_of(r), category_ids[r["category"]]) for r in train if r["category"]
+            (text_of(r), category_ids.get(r["category"], NO_CATEGORY)) for r in train
         )
         for index in held:
             if only and rows[index]["category"] != only:
@@ -80,17 +83,19 @@ def predictions(rows, category_ids, make_model, only=None):
 
 def evaluate(learning, rows, rules, category_ids, default_kinds, found, blind=frozenset()):
     """{'learned kind': accuracy, ...} of the predictions ``found``."""
+    from odoo.addons.customer_feedback.models.customer_feedback_classifier import NO_CATEGORY
+
     right = Counter()
     for index, kind_p, cat_p in found:
         row = rows[index]
-        expected_category = category_ids.get(row["category"])
+        expected_category = category_ids.get(row["category"], NO_CATEGORY)
         right["learned kind"] += max(kind_p, key=kind_p.get, default=None) == row["kind"]
         learned_category = max(cat_p, key=cat_p.get, default=None)
         right["learned category"] += learned_category == expected_category
         kind_scores, category_scores = rules[index]
         # the ceiling of any choice between the two: the rules' first or the
         # learned model's first is right
-        rules_category = max(category_scores, key=category_scores.get, default=None)
+        rules_category = max(category_scores, key=category_scores.get, default=NO_CATEGORY)
         right["either category"] += expected_category in (rules_category, learned_category)
         for name, kind_probabilities, category_probabilities in (
             ("combined", kind_p, cat_p), ("rules", {}, {}),
@@ -102,7 +107,7 @@ def evaluate(learning, rows, rules, category_ids, default_kinds, found, blind=fr
             if not kind and category:
                 kind = default_kinds.get(category)
             right[f"{name} kind"] += (kind or "other") == row["kind"]
-            right[f"{name} category"] += category == expected_category
+            right[f"{name} category"] += (category or NO_CATEGORY) == expected_category
     return {name: value / len(found) for name, value in right.items()}
 
 
