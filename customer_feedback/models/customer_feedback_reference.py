@@ -47,9 +47,13 @@ class CustomerFeedbackReference(models.Model):
 
         :return: the numbers, in increasing order
         """
+        numbers = self._insert_after_last(sequence, count)
+        if numbers:
+            return numbers
+        # another transaction took (or holds) a number this one sees free:
+        # the numbers one by one, each waiting for its holder
         step = sequence.number_increment or 1
         number = self._next_candidate(sequence)
-        numbers = []
         for _try in range(MAX_TRIES):
             if len(numbers) == count:
                 return numbers
@@ -59,10 +63,36 @@ class CustomerFeedbackReference(models.Model):
         raise RuntimeError(f"No free number in sequence {sequence.id} after {MAX_TRIES} tries")
 
     @api.model
+    def _insert_after_last(self, sequence, count):
+        """Take the ``count`` numbers after the last one this transaction
+        sees taken (or from the floor), in one statement: the usual case,
+        nobody else creating a ticket at that moment. [] when one of them
+        is taken by another transaction."""
+        sequence.flush_recordset(["number_next", "number_increment"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    """
+                    INSERT INTO %(table)s (sequence_id, number)
+                    SELECT %(sequence)s, first.number + %(step)s * series.rank
+                      FROM (SELECT GREATEST(%(floor)s, COALESCE(MAX(number) + %(step)s, 0))
+                                   AS number
+                              FROM %(table)s WHERE sequence_id = %(sequence)s) AS first,
+                           generate_series(0, %(count)s - 1) AS series(rank)
+                    RETURNING number
+                    """,
+                    table=SQL.identifier(self._table), sequence=sequence.id,
+                    step=sequence.number_increment or 1, floor=sequence.number_next or 1,
+                    count=count,
+                ), log_exceptions=False)
+                return sorted(number for (number,) in self.env.cr.fetchall())
+        except psycopg2.errors.UniqueViolation:
+            return []
+
+    @api.model
     def _next_candidate(self, sequence):
         """The sequence's floor, or the number after the last one this
         transaction sees taken, whichever is higher."""
-        sequence.flush_recordset(["number_next"])
         self.env.cr.execute(SQL(
             "SELECT MAX(number) FROM %s WHERE sequence_id = %s",
             SQL.identifier(self._table), sequence.id,

@@ -221,7 +221,8 @@ class CustomerFeedbackTicket(models.Model):
         # the rules blended with what was learned; the category's default
         # kind only when the message says nothing of its kind
         values = self._decide_classification(
-            f"{subject.lowered} . {body.lowered}", company, kind_scores, category_scores, matched
+            f"{subject.lowered} . {body.lowered}", company, kind_scores, category_scores, matched,
+            body=body.lowered,
         )
         return {
             **values,

@@ -21,7 +21,7 @@ import re
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from ..tools.classification_signals import sentence_signals
+from ..tools.classification_signals import greetings_only, sentence_signals
 from .customer_feedback_classifier import NO_CATEGORY
 from .customer_feedback_ticket import KINDS
 from .customer_feedback_ticket_classification import NormalizedText
@@ -241,11 +241,13 @@ class CustomerFeedbackTicket(models.Model):
         return list(self.env["customer.feedback.kind.keyword"]._vocabulary(company.id)[1])
 
     @api.model
-    def _decide_classification(self, text, company, kind_scores, category_scores, matched):
+    def _decide_classification(self, text, company, kind_scores, category_scores, matched,
+                               body=""):
         """The ticket values of the kind and the category: rules and learned
-        models blended (see the module), with the method that decided each."""
-        kind_model, category_model = self.env["customer.feedback.classifier"]._learned_models(
-            company.id
+        models blended (see the module), with the method that decided each;
+        the rules only for a ``body`` of greetings."""
+        kind_model, category_model = (None, None) if greetings_only(body) else (
+            self.env["customer.feedback.classifier"]._learned_models(company.id)
         )
         kind_probabilities = kind_model.probabilities(text) if kind_model else {}
         kind_probabilities.pop("other", None)  # 'other' is what is left, not a finding

@@ -234,6 +234,21 @@ class TestClassificationSignals(MailGatewayCase):
         self.assertFalse(values["category_id"])
         self.assertEqual(values["category_method"], "learned")
 
+    def test_greetings_alone_say_nothing(self):
+        """A message of greetings only is "other" and has no category: the
+        learned models, which saw greetings open many questions, are not
+        asked (they are, once the message says more)."""
+        self._correct_lamp_tickets()
+        self.env["customer.feedback.classifier"]._cron_train()
+        for body in ("Xin chào.", "xin chao shop", "Hello team!", "Chào anh chị, chúc mừng năm mới"):
+            with self.subTest(body=body):
+                values = self.Ticket._classify_message("Phản hồi", body, self.company_a)
+                self.assertEqual((values["kind"], values["category_id"]), ("other", False))
+                self.assertEqual(values["kind_method"], "none")
+        values = self.Ticket._classify_message(
+            "", "Xin chào, cái đèn ngủ bóng chập chờn, sáng được một lúc là tắt.", self.company_a)
+        self.assertEqual(values["category_id"], self.cat_lamps.id)
+
     def _correct_lamp_tickets(self):
         """MIN_EXAMPLES + 2 lamp tickets by mail, their category corrected
         to the lamps by a feedback manager: the tickets."""

@@ -337,8 +337,9 @@ class TestMailGateway(MailGatewayCase):
     def test_negated_keywords(self):
         cases = {
             # praise in the negative: a complaint, the negation kept as the reason
-            "Tôi không hài lòng với thái độ phục vụ.": ("complaint", "không hài lòng"),
-            "Toi khong hai long voi thai do phuc vu.": ("complaint", "khong hài lòng"),
+            # (not about an attitude: blaming conduct is criticism)
+            "Tôi không hài lòng với chiếc ghế mới mua.": ("complaint", "không hài lòng"),
+            "Toi khong hai long voi chiec ghe moi mua.": ("complaint", "khong hài lòng"),
             "Tôi chưa thật sự hài lòng.": ("complaint", "chưa hài lòng"),
             "I am not very satisfied with the repair.": ("complaint", "not satisfied"),
             "It isn't excellent at all.": ("complaint", "isn't excellent"),

@@ -105,6 +105,21 @@ PATTERNS = [
 ]
 _COMPILED = [(kind, weight, re.compile(pattern)) for kind, weight, pattern in PATTERNS]
 
+# A message of greetings only ('Xin chào.', 'Hello team', 'test'): it says
+# nothing of a kind or a category, and the learned models, which saw
+# greetings open many questions, must not read one into it.
+GREETINGS_ONLY = re.compile(
+    r"^(?:(?:xin chao|chao|hello|hi|hey|dear|good (?:morning|afternoon|evening)|"
+    r"chuc mung nam moi|happy new year|test)"
+    r"(?: (?:shop|ban|anh|chi|em|a|ad|admin|cong ty|quy cong ty|team|all|everyone|sir|madam))*"
+    r"[\s.!,;:-]*)+$"
+)
+
+
+def greetings_only(text):
+    """Whether ``text`` holds nothing but greetings."""
+    return bool(GREETINGS_ONLY.match(normalize_keyword(text).strip()))
+
 
 def sentence_signals(text):
     """The signals found in ``text``: [(kind, weight, what was found)].

@@ -35,12 +35,12 @@ def capture_rules(env, rows, company):
     captured = []
     original = cls._decide_classification
 
-    def capture(self, text, company, kind_scores, category_scores, matched):
+    def capture(self, text, company, kind_scores, category_scores, matched, **kwargs):
         captured.append((
             dict(kind_scores),
             {str(c.id): value for c, value in category_scores.items()},
         ))
-        return original(self, text, company, kind_scores, category_scores, matched)
+        return original(self, text, company, kind_scores, category_scores, matched, **kwargs)
 
     cls._decide_classification = capture
     try:
