@@ -240,7 +240,8 @@ class TestClassificationSignals(MailGatewayCase):
         asked (they are, once the message says more)."""
         self._correct_lamp_tickets()
         self.env["customer.feedback.classifier"]._cron_train()
-        for body in ("Xin chào.", "xin chao shop", "Hello team!", "Chào anh chị, chúc mừng năm mới"):
+        greetings = ("Xin chào.", "xin chao shop", "Hello team!", "Chào anh chị, chúc mừng năm mới")
+        for body in greetings:
             with self.subTest(body=body):
                 values = self.Ticket._classify_message("Phản hồi", body, self.company_a)
                 self.assertEqual((values["kind"], values["category_id"]), ("other", False))
