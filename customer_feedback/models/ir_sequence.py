@@ -9,7 +9,9 @@ class IrSequence(models.Model):
         (customer.feedback.reference) shows the number the next ticket gets:
         its row's counter is then only the administrator's floor."""
         super()._get_number_next_actual()
-        gap_free = self.filtered(lambda seq: seq.id and seq.implementation == "no_gap")
+        gap_free = self.filtered(lambda seq: (
+            seq.id and seq.implementation == "no_gap" and seq.code == "customer.feedback.ticket"
+        ))
         if not gap_free:
             return
         # sudo: references are read by nobody but this code; the number
