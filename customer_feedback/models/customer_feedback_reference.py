@@ -53,7 +53,7 @@ class CustomerFeedbackReference(models.Model):
         # another transaction took (or holds) a number this one sees free:
         # the numbers one by one, each waiting for its holder
         step = sequence.number_increment or 1
-        number = self._next_candidate(sequence)
+        number = self._next_numbers(sequence)[sequence.id]
         for _try in range(MAX_TRIES):
             if len(numbers) == count:
                 return numbers
@@ -90,18 +90,6 @@ class CustomerFeedbackReference(models.Model):
             return []
 
     @api.model
-    def _next_candidate(self, sequence):
-        """The sequence's floor, or the number after the last one this
-        transaction sees taken, whichever is higher."""
-        self.env.cr.execute(SQL(
-            "SELECT MAX(number) FROM %s WHERE sequence_id = %s",
-            SQL.identifier(self._table), sequence.id,
-        ))
-        last = self.env.cr.fetchone()[0]
-        floor = sequence.number_next or 1
-        return floor if last is None else max(floor, last + (sequence.number_increment or 1))
-
-    @api.model
     def _insert(self, sequence, number):
         """Take ``number``: False if another transaction took it (and
         committed, after waiting for it if it was still running)."""
@@ -117,11 +105,17 @@ class CustomerFeedbackReference(models.Model):
         return True
 
     @api.model
-    def _last_numbers(self, sequences):
-        """{sequence id: highest number taken} for ``sequences``."""
-        return {
-            sequence.id: number
-            for sequence, number in self._read_group(
-                [("sequence_id", "in", sequences.ids)], ["sequence_id"], ["number:max"],
-            )
-        }
+    def _next_numbers(self, sequences):
+        """{sequence id: its next number}: the sequence's floor ("Next
+        Number"), or the number after the last one this transaction sees
+        taken, whichever is higher."""
+        last_numbers = dict(self._read_group(
+            [("sequence_id", "in", sequences.ids)], ["sequence_id"], ["number:max"],
+        ))
+        next_numbers = {}
+        for sequence in sequences:
+            floor = sequence.number_next or 1
+            last = last_numbers.get(sequence)
+            next_numbers[sequence.id] = floor if last is None else max(
+                floor, last + (sequence.number_increment or 1))
+        return next_numbers

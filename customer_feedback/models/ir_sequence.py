@@ -16,12 +16,9 @@ class IrSequence(models.Model):
             return
         # sudo: references are read by nobody but this code; the number
         # they lead to is the sequence's own information
-        last_numbers = self.env["customer.feedback.reference"].sudo()._last_numbers(gap_free)
+        next_numbers = self.env["customer.feedback.reference"].sudo()._next_numbers(gap_free)
         for sequence in gap_free:
-            last = last_numbers.get(sequence.id)
-            if last is not None:
-                sequence.number_next_actual = max(
-                    sequence.number_next, last + (sequence.number_increment or 1))
+            sequence.number_next_actual = next_numbers[sequence.id]
 
     def write(self, vals):
         """A ticket sequence switched between "standard" and "no gap" goes on
