@@ -139,6 +139,17 @@ def _blend(rule_scores, probabilities, target, unknown_to_rules=frozenset()):
     return winner, round(probabilities[winner], 2), "learned"
 
 
+def _vocabulary_scores(vocabulary, score):
+    """{kind: score} of the kind vocabulary, ``score(terms, negated=False)``
+    counting the terms found (or found only negated)."""
+    scores = dict.fromkeys(KIND_CODES, 0.0)
+    for (kind, weight, negated_kind), terms in vocabulary:
+        scores[kind] += weight * score(list(terms))
+        if negated_kind:
+            scores[negated_kind] += weight * score(list(terms), negated=True)
+    return scores
+
+
 def _clear_winner(rule_scores):
     """(winner, confidence, 'rules') when the rules alone are clear, else None."""
     ranked = sorted(rule_scores.items(), key=lambda item: item[1], reverse=True) + [(None, 0)] * 2
@@ -191,11 +202,7 @@ class CustomerFeedbackTicket(models.Model):
         """{kind: score} from the vocabulary (weighted, negations) and the
         signals of the sentences; the signals found are added to ``matched``."""
         vocabulary, _urgency = self.env["customer.feedback.kind.keyword"]._vocabulary(company.id)
-        scores = dict.fromkeys(KIND_CODES, 0.0)
-        for (kind, weight, negated_kind), terms in vocabulary:
-            scores[kind] += weight * score(list(terms))
-            if negated_kind:
-                scores[negated_kind] += weight * score(list(terms), negated=True)
+        scores = _vocabulary_scores(vocabulary, score)
         for text, factor in ((subject, 2), (body, 1)):
             for kind, weight, found in sentence_signals(text.lowered):
                 scores[kind] += factor * weight
@@ -217,11 +224,9 @@ class CustomerFeedbackTicket(models.Model):
         if not contrasts:
             return
         tail = NormalizedText(body.text[contrasts[-1].end():])
-        after = dict.fromkeys(KIND_CODES, 0.0)
-        for (kind, weight, negated_kind), terms in vocabulary:
-            after[kind] += weight * len(tail.find(list(terms)))
-            if negated_kind:
-                after[negated_kind] += weight * len(tail.find(list(terms), negated=True))
+        after = _vocabulary_scores(
+            vocabulary, lambda terms, negated=False: len(tail.find(terms, negated))
+        )
         for kind, weight, _found in sentence_signals(tail.lowered):
             after[kind] += weight
         dissatisfied = max(DISSATISFIED_KINDS, key=after.get)
