@@ -729,7 +729,7 @@ class TestConcurrency(BaseCase):
         self.assertEqual(statuses, [303] * 4)
         names = self._committed(lambda env: env["customer.feedback.ticket"].search(
             [("partner_email", "like", f"%@{DOMAIN}"), ("channel", "=", "web")]).mapped("name"))
-        numbers = sorted(int(name.rsplit("/", 1)[1]) for name in names)
+        numbers = sorted(self._number(name) for name in names)
         self.assertEqual(numbers, list(range(number_next, number_next + 4)),
                          "one reference each, none skipped")
 
